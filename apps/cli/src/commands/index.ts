@@ -1,0 +1,6 @@
+import type { CliCommand } from '../command.ts';
+import { benchCommand } from './bench.ts';
+import { doctorCommand } from './doctor.ts';
+
+/** Every command of `workbench`, in help order. A new command is one file and one line here. */
+export const COMMANDS: CliCommand[] = [doctorCommand, benchCommand];

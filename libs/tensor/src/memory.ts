@@ -1,0 +1,16 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** Live tensors right now. */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}
+
+/**
+ * Runs `fn` and returns its result with the change in live tensors, so a test can assert that a step
+ * leaks nothing (`expect(leaked).toBe(0)`). Returned tensors count as live: dispose them first or return data.
+ */
+export async function measureLeak<T>(fn: () => Promise<T> | T): Promise<{ result: T; leaked: number }> {
+  const before = tf.memory().numTensors;
+  const result = await fn();
+  return { result, leaked: tf.memory().numTensors - before };
+}
