@@ -1,5 +1,11 @@
+import { isAbsolute, resolve } from 'node:path';
+import { WorkbenchError } from '@workbench/core';
+
 /** The default store, as MLflow 3.7+ uses it: SQLite in the working directory, artifacts under ./mlruns. */
 export const DEFAULT_TRACKING_URI = 'sqlite:///mlflow.db';
+
+/** Where MLflow puts artifacts of a database store when no artifact root is given (relative to the cwd). */
+export const DEFAULT_ARTIFACT_ROOT = './mlruns';
 
 export interface ResolvedTrackingUri {
   uri: string;
@@ -13,4 +19,76 @@ export function resolveTrackingUri(flag?: string, env: Record<string, string | u
   const fromEnv = env['MLFLOW_TRACKING_URI'];
   if (fromEnv !== undefined && fromEnv !== '') return { uri: fromEnv, source: 'MLFLOW_TRACKING_URI' };
   return { uri: DEFAULT_TRACKING_URI, source: 'default' };
+}
+
+/** A tracking URI taken apart the way MLflow takes it apart. */
+export interface ParsedTrackingUri {
+  /** The store kind: 'sqlite', 'file' (also for a bare path), 'http', 'https', or another scheme as written. */
+  scheme: string;
+  uri: string;
+  source: ResolvedTrackingUri['source'];
+  /** sqlite and file: the absolute local path (database file or FileStore root); ':memory:' for in-memory SQLite. */
+  path?: string;
+}
+
+const SCHEME_RE = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
+
+/**
+ * Parses a tracking URI exactly as MLflow reads it:
+ * - `sqlite:///rel/path` is relative to `cwd` (SQLAlchemy: three slashes then the path), `sqlite:////abs/path`
+ *   is absolute, `sqlite://` and `sqlite:///:memory:` are in-memory;
+ * - `file:path`, `file:///abs/path`, `file://localhost/abs` and a bare path are a FileStore (percent-escapes decoded);
+ * - `http(s)://host[:port][/prefix]` is a tracking server;
+ * - `postgresql+driver:` and the like keep their base scheme; the caller decides what is supported.
+ */
+export function parseTrackingUri(resolved: ResolvedTrackingUri, cwd: string = process.cwd()): ParsedTrackingUri {
+  const { uri, source } = resolved;
+  const fail = (why: string): never => {
+    throw new WorkbenchError('TRACKING_URI', `tracking URI '${uri}' ${why}`, {
+      where: { source: source === 'default' ? 'default tracking URI' : source },
+      hint: 'use sqlite:///mlflow.db, sqlite:////abs/path.db, file:./mlruns, a folder path, or http(s)://host:port',
+    });
+  };
+  if (uri.trim() !== uri || uri === '') fail('is empty or has surrounding spaces');
+  const m = SCHEME_RE.exec(uri);
+  // A one-letter "scheme" is a Windows drive (C:\runs): a path, as in MLflow.
+  if (!m || m[1].length === 1) return { scheme: 'file', uri, source, path: resolve(cwd, uri) };
+  const scheme = m[1].toLowerCase();
+  const base = scheme.split('+')[0];
+  const rest = uri.slice(m[0].length);
+  if (base === 'sqlite') {
+    if (rest === '//' || rest === '///:memory:' || rest === '//:memory:') return { scheme: 'sqlite', uri, source, path: ':memory:' };
+    if (!rest.startsWith('///')) fail("is not a SQLite URL: write sqlite:///relative/path.db or sqlite:////absolute/path.db");
+    const p = rest.slice(3).split('?')[0];
+    if (p === '') fail('names no database file');
+    return { scheme: 'sqlite', uri, source, path: resolve(cwd, p) };
+  }
+  if (scheme === 'file') {
+    let p = rest;
+    if (p.startsWith('//')) {
+      const slash = p.indexOf('/', 2);
+      const host = slash < 0 ? p.slice(2) : p.slice(2, slash);
+      if (host !== '' && host !== 'localhost') fail(`names host '${host}': a file: URI must be local (file:///abs/path or file:rel/path)`);
+      p = slash < 0 ? '' : p.slice(slash);
+    }
+    p = p.split(/[?#]/)[0];
+    try {
+      p = decodeURIComponent(p);
+    } catch {
+      fail('has a malformed percent-escape');
+    }
+    if (p === '') fail('names no folder');
+    return { scheme: 'file', uri, source, path: isAbsolute(p) ? p : resolve(cwd, p) };
+  }
+  if (scheme === 'http' || scheme === 'https') {
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      return fail('is not a valid URL');
+    }
+    if (url.hostname === '') fail('names no host');
+    return { scheme, uri: uri.replace(/\/+$/, ''), source };
+  }
+  return { scheme: base, uri, source };
 }

@@ -1,0 +1,87 @@
+import { posix } from 'node:path';
+import { WorkbenchError } from '@workbench/core';
+import type { LogBatch, ParamEntry } from './store.ts';
+
+/** MLflow's limits (2.17.2, mlflow/utils/validation.py). */
+export const MLFLOW_LIMITS = {
+  keyLength: 250,
+  paramValueLength: 6000,
+  runTagValueLength: 8000,
+  experimentTagValueLength: 5000,
+  batchMetrics: 1000,
+  batchParams: 100,
+  batchTags: 100,
+  batchEntities: 1000,
+} as const;
+
+const VALID_KEY = /^[/\w.\- :]*$/;
+
+export type KeyKind = 'metric' | 'param' | 'tag' | 'experiment tag';
+
+/**
+ * A metric, param or tag key as MLflow accepts it: `^[/\w.\- :]*$`, at most 250 chars, and a normalized relative
+ * path (the FileStore makes keys into files: `a//b`, `./a`, `../a`, `/a` would alias or escape).
+ */
+export function validateKey(kind: KeyKind, key: string): void {
+  const bad = (why: string): never => {
+    throw new WorkbenchError('TRACKING_INVALID', `invalid ${kind} key '${key}': ${why}`, { where: { path: key } });
+  };
+  if (typeof key !== 'string') bad('a key must be a string');
+  if (!VALID_KEY.test(key)) bad('keys may contain only alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)');
+  if (key.length > MLFLOW_LIMITS.keyLength) bad(`${key.length} chars, MLflow allows at most ${MLFLOW_LIMITS.keyLength}`);
+  const norm = posix.normalize(key);
+  if (key === '' || norm !== key || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
+    bad(`keys are file paths in MLflow and must be normalized relative paths${key !== '' && norm !== key ? ` (this one resolves to '${norm}')` : ''}`);
+  }
+}
+
+function validateLength(kind: string, key: string, value: string, limit: number, hint: string): void {
+  if (value.length > limit) {
+    throw new WorkbenchError('TRACKING_INVALID', `${kind} '${key}' has a value of ${value.length} chars; MLflow keeps at most ${limit}`, {
+      where: { path: key },
+      hint,
+    });
+  }
+}
+
+/**
+ * Checks a whole batch before anything is written, so that a bad entry leaves the store untouched. Numbers
+ * must be numbers (NaN and infinities are legal metric values); steps and timestamps integers.
+ */
+export function validateBatch(batch: LogBatch): void {
+  for (const m of batch.metrics ?? []) {
+    validateKey('metric', m.key);
+    if (typeof m.value !== 'number') throw new WorkbenchError('TRACKING_INVALID', `metric '${m.key}' has a non-numeric value ${JSON.stringify(m.value)}`, { where: { path: m.key } });
+    if (!Number.isSafeInteger(m.step)) throw new WorkbenchError('TRACKING_INVALID', `metric '${m.key}' has step ${m.step}; a step must be an integer`, { where: { path: m.key } });
+    if (!Number.isSafeInteger(m.timestamp)) {
+      throw new WorkbenchError('TRACKING_INVALID', `metric '${m.key}' has timestamp ${m.timestamp}; a timestamp must be integer milliseconds`, { where: { path: m.key } });
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const p of batch.params ?? []) {
+    validateKey('param', p.key);
+    validateLength('param', p.key, p.value, MLFLOW_LIMITS.paramValueLength, 'keep long values (a whole config) in an artifact');
+    if (seen.has(p.key)) throw new WorkbenchError('TRACKING_INVALID', `param '${p.key}' appears twice in one batch`, { where: { path: p.key } });
+    seen.set(p.key, p.value);
+  }
+  for (const t of batch.tags ?? []) {
+    validateKey('tag', t.key);
+    validateLength('tag', t.key, t.value, MLFLOW_LIMITS.runTagValueLength, 'keep long values in an artifact');
+  }
+}
+
+/** The error for a param logged again with another value (MLflow: params are immutable). */
+export function paramChangedError(runId: string, key: string, old: string, value: string): WorkbenchError {
+  return new WorkbenchError('TRACKING_INVALID', `param '${key}' of run ${runId} was already logged as '${old}' and cannot change to '${value}'`, {
+    where: { path: key },
+    hint: 'params are immutable in MLflow: log the new value under another key, or start a new run',
+  });
+}
+
+/** Throws if any param of the batch was logged before with another value; same value again is a no-op. */
+export function checkParamsUnchanged(runId: string, params: readonly ParamEntry[], existing: (key: string) => string | undefined): void {
+  for (const p of params) {
+    const old = existing(p.key);
+    if (old !== undefined && old !== p.value) throw paramChangedError(runId, p.key, old, p.value);
+  }
+}
