@@ -1,2 +1,2 @@
 // Public API of @workbench/model.
-export {};
+export type { Encoder, Head } from './encoder.ts';

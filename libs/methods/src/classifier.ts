@@ -1,0 +1,88 @@
+import type { Encoder, Head } from '@workbench/model';
+import { tf } from '@workbench/tensor';
+import { disposeBatch, makeTokenBatch, type TokenIds } from './token-batch.ts';
+
+/**
+ * A multi-label classifier: an encoder and a sigmoid head. Exposes every stage of the forward pass so a
+ * method can mix inputs at the embedding, pooled or logit level.
+ */
+export class MultiLabelClassifier {
+  constructor(
+    readonly encoder: Encoder,
+    readonly head: Head,
+    readonly padId: number,
+  ) {}
+
+  get numLabels(): number {
+    return this.head.outputSize;
+  }
+
+  embed(inputIds: tf.Tensor2D, training: boolean): tf.Tensor3D {
+    return this.encoder.embed(inputIds, { training });
+  }
+
+  /** Pooled features from embeddings. */
+  featuresFromEmbeddings(embeddings: tf.Tensor3D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    const hidden = this.encoder.encode(embeddings, mask, { training });
+    return this.encoder.pool(hidden, mask, { training });
+  }
+
+  logitsFromFeatures(features: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    return this.head.apply(features, { training }) as tf.Tensor2D;
+  }
+
+  features(inputIds: tf.Tensor2D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    return this.featuresFromEmbeddings(this.embed(inputIds, training), mask, training);
+  }
+
+  logits(inputIds: tf.Tensor2D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    return this.logitsFromFeatures(this.features(inputIds, mask, training), training);
+  }
+
+  /** Every trainable weight: `encoder.<name>` and `head.<name>`. */
+  variables(): Map<string, tf.Variable> {
+    const out = new Map<string, tf.Variable>();
+    for (const [k, v] of this.encoder.variables()) out.set(`encoder.${k}`, v);
+    for (const [k, v] of this.head.variables()) out.set(`head.${k}`, v);
+    return out;
+  }
+
+  /** Sigmoid scores for every row of a corpus, in eval mode, in batches. Row-major [rows x labels]. */
+  predict(corpus: readonly TokenIds[], batchSize = 128): Float32Array {
+    const out = new Float32Array(corpus.length * this.numLabels);
+    // Sorting by length keeps padding (wasted compute) low; results go back to their rows.
+    const order = Array.from(corpus.keys()).sort((a, b) => (corpus[a] as TokenIds).length - (corpus[b] as TokenIds).length);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const rows = order.slice(start, start + batchSize);
+      const batch = makeTokenBatch(corpus, rows, this.padId);
+      const scores = tf.tidy(() => tf.sigmoid(this.logits(batch.inputIds, batch.attentionMask, false)));
+      const values = scores.dataSync();
+      scores.dispose();
+      disposeBatch(batch);
+      rows.forEach((r, i) => out.set(values.subarray(i * this.numLabels, (i + 1) * this.numLabels), r * this.numLabels));
+    }
+    return out;
+  }
+
+  /** A copy of every weight's values (for teachers, snapshots and the stage cache). */
+  snapshot(): Map<string, { shape: number[]; values: Float32Array }> {
+    const out = new Map<string, { shape: number[]; values: Float32Array }>();
+    for (const [k, v] of this.variables()) out.set(k, { shape: v.shape, values: v.dataSync() as Float32Array });
+    return out;
+  }
+
+  /** Loads weights saved by `snapshot`; every weight must be present with its shape. */
+  restore(weights: Map<string, { shape: number[]; values: Float32Array }>): void {
+    for (const [k, v] of this.variables()) {
+      const w = weights.get(k);
+      if (!w) throw new Error(`restore: weight '${k}' is missing`);
+      if (w.shape.join('x') !== v.shape.join('x')) throw new Error(`restore: weight '${k}' has shape [${w.shape}], expected [${v.shape}]`);
+      tf.tidy(() => v.assign(tf.tensor(w.values, v.shape, v.dtype)));
+    }
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+    this.head.dispose();
+  }
+}
