@@ -1,0 +1,7 @@
+import { Registry } from '@workbench/core';
+import type { DatasetAdapter } from './adapters/dataset-adapter.ts';
+import { jsonlAdapter } from './adapters/jsonl-adapter.ts';
+
+/** The formats a card's `format` may name. A new format is one adapter file and one line here. */
+export const DATASET_ADAPTERS = new Registry<DatasetAdapter>('dataset format');
+for (const adapter of [jsonlAdapter]) DATASET_ADAPTERS.register(adapter.name, adapter);

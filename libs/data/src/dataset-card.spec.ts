@@ -1,0 +1,54 @@
+import { WorkbenchError } from '@workbench/core';
+import { baseCard, writeDataset } from '../test/tmp-dataset.ts';
+import { parseDatasetCard, readDatasetCard } from './dataset-card.ts';
+
+function cardError(raw: unknown): WorkbenchError {
+  try {
+    parseDatasetCard(raw, '/d/dataset.json');
+  } catch (e) {
+    if (e instanceof WorkbenchError) return e;
+    throw e;
+  }
+  throw new Error('expected the card to be rejected');
+}
+
+describe('dataset card', () => {
+  it('parses a valid card with defaults (format jsonl, no options, no metadata)', () => {
+    const card = parseDatasetCard(baseCard(), '/d/dataset.json');
+    expect(card.format).toBe('jsonl');
+    expect(card.options).toEqual({});
+    expect(card.metadata).toEqual({});
+    expect(card.tasks[0]).toEqual({ name: 'tags', type: 'multi-label', field: 'labels', labels: ['a', 'b', 'c'] });
+  });
+
+  it.each([
+    [{ nmae: 'x' }, 'nmae', "unknown key 'nmae' (did you mean 'name'?)"],
+    [{ name: '' }, 'name', 'expected a non-empty string'],
+    [{ name: 'a b' }, 'name', "dataset name 'a b' must be"],
+    [{ license: undefined }, 'license', 'expected a non-empty string, got nothing (missing)'],
+    [{ tasks: [] }, 'tasks', 'at least one task'],
+    [{ tasks: [{ name: 't', type: 'multilabel', field: 'labels', labels: ['a'] }] }, 'tasks[0].type', "unknown task type 'multilabel' (did you mean 'multi-label'?)"],
+    [{ tasks: [{ name: 't', type: 'multi-label', field: 'labels', labels: ['a', 'a'] }] }, 'tasks[0].labels', "label 'a' is listed twice"],
+    [{ tasks: [{ name: 't', type: 'multi-label', field: 'labels', labels: ['a', 3] }] }, 'tasks[0].labels[1]', 'expected a non-empty string, got number 3'],
+    [{ tasks: [{ name: 't', type: 'multi-class', field: 'text', labels: ['a'] }] }, 'tasks[0].field', "'text' is a reserved row field"],
+    [{ splits: { train: { file: 'a', dir: 'b' } } }, 'splits.train', "exactly one of 'file', 'dir' or 'from'"],
+    [{ splits: { train: { file: 'a', domain: 'scr' } } }, 'splits.train.domain', "unknown domain 'scr' (did you mean 'src'?)"],
+    [{ splits: { train: { file: 'a', limit: 0 } } }, 'splits.train.limit', 'expected a positive integer, got 0'],
+    [{ splits: { a: { file: 'a' }, b: { from: 'a', fraction: [0.5, 0.2] } } }, 'splits.b.fraction', '0 <= start < end <= 1'],
+    [{ splits: { a: { file: 'a' }, b: { from: 'c', fraction: [0, 1] } } }, 'splits.b.from', "unknown split 'c'"],
+    [{ domains: { src: { field: 'section', values: ['x'] } } }, 'domains.src.field', "must be declared under 'metadata'"],
+    [{ domains: { src: { field: 'section' } } }, 'domains.src', "'field' and 'values' go together"],
+    [{ metadata: { text: {} } }, 'metadata.text', 'reserved row field'],
+  ])('rejects %j at %s', (override, jsonPath, message) => {
+    const e = cardError(baseCard(override as Record<string, unknown>));
+    expect(e.code).toBe('DATASET_INVALID');
+    expect(e.where).toEqual({ file: '/d/dataset.json', path: jsonPath });
+    expect(e.message).toContain(`/d/dataset.json: ${jsonPath}: invalid dataset card: `);
+    expect(e.message).toContain(message);
+  });
+
+  it('names the line and column of a card that is not JSON', () => {
+    const dir = writeDataset('{\n  "name": "x",\n  oops\n}', {});
+    expect(() => readDatasetCard(`${dir}/dataset.json`)).toThrow(new RegExp(`${dir}/dataset.json:3:\\d+: dataset card is not valid JSON`));
+  });
+});
