@@ -1,2 +1,26 @@
 // Public API of @workbench/metrics.
-export {};
+export type { Matrix } from './matrix.ts';
+export { matrixFromFlat, column, checkBinaryMatrix, checkScoreMatrix, checkMultiLabelPair, checkBinaryVector, checkScoreVector } from './matrix.ts';
+export { binaryCurve } from './binary-curve.ts';
+export type { BinaryCurve } from './binary-curve.ts';
+export { averagePrecision } from './average-precision.ts';
+export { perLabelAveragePrecision, macroAveragePrecision } from './macro-average-precision.ts';
+export { microAveragePrecision } from './micro-average-precision.ts';
+export { macroAverage } from './macro-average.ts';
+export type { MacroAverage } from './macro-average.ts';
+export { mapHard } from './map-hard.ts';
+export { macroF1 } from './macro-f1.ts';
+export { rocAuc, macroRocAuc } from './roc-auc.ts';
+export { subsetAccuracy } from './subset-accuracy.ts';
+export { binarize, DEFAULT_THRESHOLD } from './threshold.ts';
+export { accuracy } from './accuracy.ts';
+export { multiClassMacroF1 } from './multiclass-f1.ts';
+export type { MultiClassF1 } from './multiclass-f1.ts';
+export { argmaxRows } from './class-labels.ts';
+export { spanF1, extractSpans } from './span-f1.ts';
+export type { Span, SpanF1 } from './span-f1.ts';
+export { quantile } from './percentile.ts';
+export { bootstrapCi, pairedBootstrapCi, DEFAULT_BOOTSTRAP } from './bootstrap.ts';
+export type { BootstrapOptions, BootstrapInterval, PairedBootstrap, RowMetric } from './bootstrap.ts';
+export { computeMultiLabelMetrics, multiLabelMetricRecord } from './multi-label-metrics.ts';
+export type { MultiLabelMetrics, MultiLabelMetricsOptions, PerLabelMetrics } from './multi-label-metrics.ts';
