@@ -1,0 +1,251 @@
+import { WorkbenchError } from '@workbench/core';
+import { AddedTokenSplitter, type AddedToken } from './added-token.ts';
+import type { BatchEncoding, EncodeOptions, Encoding, SpecialTokens, Tokenizer } from './tokenizer.ts';
+import { truncateSequences } from './truncation.ts';
+
+/** What every Hugging Face-style tokenizer shares: a vocabulary, special and added tokens, limits. */
+export interface PretrainedTokenizerInit {
+  /** Token -> id, the added tokens included. */
+  vocab: ReadonlyMap<string, number>;
+  /** id -> token; holes (ids no token maps to) are undefined. */
+  idToToken: readonly (string | undefined)[];
+  specialTokens: SpecialTokens;
+  /** Extra special tokens (HF `additional_special_tokens`); never split, skipped by decode. */
+  additionalSpecialTokens?: readonly string[];
+  /** Never-split tokens with their strip flags: the special tokens and any user-added ones. */
+  addedTokens: readonly AddedToken[];
+  /** Tokens added on top of the base vocabulary (HF `added_tokens.json`), which decode keeps apart. */
+  userAddedTokens?: readonly string[];
+  /** The longest input the model accepts; undefined when unknown. */
+  modelMaxLength?: number;
+  /** Remove spaces before punctuation and contractions when decoding (HF default true). */
+  cleanUpTokenizationSpaces?: boolean;
+}
+
+export interface DecodeOptions {
+  skipSpecialTokens?: boolean;
+  /** Overrides the tokenizer's `cleanUpTokenizationSpaces`. */
+  cleanUpTokenizationSpaces?: boolean;
+}
+
+/**
+ * The encoding pipeline shared by the WordPiece and byte-level BPE tokenizers, following transformers 4.30
+ * `PreTrainedTokenizer`: split out added tokens, sub-word the rest, map to ids (unknown -> unk id), truncate
+ * (longest_first), add special tokens, pad on the right.
+ */
+export abstract class PretrainedTokenizer implements Tokenizer {
+  abstract readonly kind: 'wordpiece' | 'byte-bpe';
+  readonly vocabSize: number;
+  readonly specialTokens: SpecialTokens;
+  readonly additionalSpecialTokens: readonly string[];
+  readonly padId: number;
+  readonly unkId: number;
+  readonly clsId: number;
+  readonly sepId: number;
+  readonly maskId: number;
+  readonly specialIds: ReadonlySet<number>;
+  readonly modelMaxLength: number | undefined;
+  readonly cleanUpTokenizationSpaces: boolean;
+  readonly addedTokens: readonly AddedToken[];
+
+  protected readonly vocab: ReadonlyMap<string, number>;
+  protected readonly ids: readonly (string | undefined)[];
+  protected readonly splitter: AddedTokenSplitter;
+  private readonly userAdded: ReadonlySet<string>;
+  private readonly specialStrings: ReadonlySet<string>;
+
+  constructor(init: PretrainedTokenizerInit) {
+    this.vocab = init.vocab;
+    this.ids = init.idToToken;
+    this.vocabSize = init.idToToken.length;
+    this.specialTokens = { ...init.specialTokens };
+    this.additionalSpecialTokens = [...(init.additionalSpecialTokens ?? [])];
+    this.addedTokens = init.addedTokens.map((t) => ({ ...t }));
+    this.splitter = new AddedTokenSplitter(this.addedTokens);
+    this.modelMaxLength = init.modelMaxLength;
+    this.cleanUpTokenizationSpaces = init.cleanUpTokenizationSpaces ?? true;
+    this.userAdded = new Set(init.userAddedTokens ?? []);
+    const idOf = (role: keyof SpecialTokens): number => {
+      const token = this.specialTokens[role];
+      const id = this.vocab.get(token);
+      if (id === undefined) {
+        throw new WorkbenchError('TOKENIZER_INVALID', `the ${role} token '${token}' is not in the vocabulary`, { details: { role, token } });
+      }
+      return id;
+    };
+    this.padId = idOf('pad');
+    this.unkId = idOf('unk');
+    this.clsId = idOf('cls');
+    this.sepId = idOf('sep');
+    this.maskId = idOf('mask');
+    this.specialStrings = new Set([...Object.values(this.specialTokens), ...this.additionalSpecialTokens]);
+    const special = new Set<number>();
+    for (const s of this.specialStrings) {
+      const id = this.vocab.get(s);
+      if (id !== undefined) special.add(id);
+    }
+    this.specialIds = special;
+  }
+
+  /** Text-level preparation before added tokens are split out (lower-casing, prefix space). */
+  protected prepareText(text: string): string {
+    return text;
+  }
+
+  /** Sub-word tokens of a piece of text that contains no added token. */
+  protected abstract tokenizeSegment(text: string): string[];
+
+  /** The ids with the model's special tokens around one sequence or a pair, and their token type ids. */
+  protected abstract withSpecialTokens(first: readonly number[], second?: readonly number[]): { ids: number[]; typeIds: number[] };
+
+  /** How many special tokens `withSpecialTokens` adds. */
+  protected abstract numSpecialTokens(pair: boolean): number;
+
+  /** Sub-word tokens back to text (no clean-up). */
+  protected abstract tokensToString(tokens: readonly string[]): string;
+
+  tokenize(text: string): string[] {
+    const out: string[] = [];
+    for (const seg of this.splitter.split(this.prepareText(text))) {
+      if (seg.added) out.push(seg.text);
+      else for (const t of this.tokenizeSegment(seg.text)) out.push(t);
+    }
+    return out;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.vocab.get(token);
+  }
+
+  idToToken(id: number): string | undefined {
+    return this.ids[id];
+  }
+
+  /** Token ids of a text, no special tokens, no truncation; unknown tokens map to the unk id. */
+  tokensToIds(tokens: readonly string[]): number[] {
+    return tokens.map((t) => this.vocab.get(t) ?? this.unkId);
+  }
+
+  encode(text: string, options: EncodeOptions = {}): Encoding {
+    const padding = options.padding ?? false;
+    const maxLength = this.resolveMaxLength(options);
+    const truncation = options.truncation ?? maxLength !== undefined;
+    const addSpecial = options.addSpecialTokens ?? true;
+    let first = this.tokensToIds(this.tokenize(text));
+    let second = options.pair === undefined ? undefined : this.tokensToIds(this.tokenize(options.pair));
+    if (truncation && maxLength !== undefined) {
+      const extra = addSpecial ? this.numSpecialTokens(second !== undefined) : 0;
+      if (maxLength < extra) {
+        throw new WorkbenchError('CONFIG_INVALID', `maxLength ${maxLength} is shorter than the ${extra} special tokens every row needs`, {
+          details: { maxLength, specialTokens: extra },
+        });
+      }
+      ({ first, second } = truncateSequences(first, second, first.length + (second?.length ?? 0) + extra - maxLength));
+    }
+    let inputIds: number[];
+    let tokenTypeIds: number[];
+    if (addSpecial) {
+      const built = this.withSpecialTokens(first, second);
+      inputIds = built.ids;
+      tokenTypeIds = built.typeIds;
+    } else {
+      inputIds = [...first, ...(second ?? [])];
+      // As HF: without special tokens every token type is 0, even for a pair.
+      tokenTypeIds = new Array<number>(inputIds.length).fill(0);
+    }
+    const attentionMask = inputIds.map(() => 1);
+    if (padding === 'max_length' && maxLength !== undefined && inputIds.length < maxLength) {
+      const n = maxLength - inputIds.length;
+      inputIds = inputIds.concat(new Array<number>(n).fill(this.padId));
+      attentionMask.push(...new Array<number>(n).fill(0));
+      tokenTypeIds = tokenTypeIds.concat(new Array<number>(n).fill(0));
+    }
+    return { tokens: inputIds.map((id) => this.ids[id] ?? this.specialTokens.unk), inputIds, attentionMask, tokenTypeIds };
+  }
+
+  /**
+   * Encodes texts into one padded batch: to the longest row (`padding: 'longest'`, the default) or to
+   * `maxLength` ('max_length'). Rows of a batch always have one length, so `padding: false` is rejected.
+   */
+  encodeBatch(texts: readonly string[], options: EncodeOptions = {}): BatchEncoding {
+    const padding = options.padding ?? 'longest';
+    if (padding === false) {
+      throw new WorkbenchError('CONFIG_INVALID', "encodeBatch pads every row to one length; padding: false is only valid for encode()", {
+        hint: "use padding: 'longest' or 'max_length', or call encode() per text for ragged rows",
+      });
+    }
+    const maxLength = this.resolveMaxLength(options);
+    if (padding === 'max_length' && maxLength === undefined) {
+      throw new WorkbenchError('CONFIG_INVALID', "padding 'max_length' needs maxLength (the tokenizer has no model_max_length)");
+    }
+    const rows = texts.map((t) => this.encode(t, { ...options, padding: false }));
+    const length = padding === 'max_length' ? Math.max(maxLength as number, ...rows.map((r) => r.inputIds.length)) : Math.max(0, ...rows.map((r) => r.inputIds.length));
+    const pad = (row: number[], value: number): number[] => (row.length < length ? row.concat(new Array<number>(length - row.length).fill(value)) : row);
+    return {
+      inputIds: rows.map((r) => pad(r.inputIds, this.padId)),
+      attentionMask: rows.map((r) => pad(r.attentionMask, 0)),
+      tokenTypeIds: rows.map((r) => pad(r.tokenTypeIds, 0)),
+      length,
+    };
+  }
+
+  decode(ids: readonly number[], options: DecodeOptions = {}): string {
+    const skip = options.skipSpecialTokens ?? false;
+    const subTexts: string[] = [];
+    let current: string[] = [];
+    for (const id of ids) {
+      if (skip && this.specialIds.has(id)) continue;
+      const token = this.decodeId(id);
+      // Tokens added on top of the vocabulary are kept verbatim, apart from the sub-word text (as HF does).
+      if (this.userAdded.has(token) && !this.specialStrings.has(token)) {
+        if (current.length > 0) {
+          const s = this.tokensToString(current);
+          if (s !== '') subTexts.push(s);
+          current = [];
+        }
+        subTexts.push(token);
+      } else {
+        current.push(token);
+      }
+    }
+    if (current.length > 0) subTexts.push(this.tokensToString(current));
+    const text = subTexts.join(' ');
+    return (options.cleanUpTokenizationSpaces ?? this.cleanUpTokenizationSpaces) ? cleanUpTokenization(text) : text;
+  }
+
+  /** The token of an id for decoding; an id outside the vocabulary is an error. */
+  protected decodeId(id: number): string {
+    const token = Number.isInteger(id) ? this.ids[id] : undefined;
+    if (token === undefined) {
+      throw new WorkbenchError('TOKENIZER_INVALID', `cannot decode id ${id}: it is outside the vocabulary of ${this.vocabSize} tokens`, { details: { id } });
+    }
+    return token;
+  }
+
+  private resolveMaxLength(options: EncodeOptions): number | undefined {
+    if (options.maxLength !== undefined) {
+      if (!Number.isInteger(options.maxLength) || options.maxLength <= 0) {
+        throw new WorkbenchError('CONFIG_TYPE', `maxLength must be a positive integer, got ${options.maxLength}`);
+      }
+      return options.maxLength;
+    }
+    // As HF: truncation or max_length padding without a length use the model's limit.
+    if (options.truncation === true || options.padding === 'max_length') return this.modelMaxLength;
+    return undefined;
+  }
+}
+
+/** HF `clean_up_tokenization`: no space before . ? ! , and English contractions. */
+export function cleanUpTokenization(text: string): string {
+  return text
+    .replaceAll(' .', '.')
+    .replaceAll(' ?', '?')
+    .replaceAll(' !', '!')
+    .replaceAll(' ,', ',')
+    .replaceAll(" ' ", "'")
+    .replaceAll(" n't", "n't")
+    .replaceAll(" 'm", "'m")
+    .replaceAll(" 's", "'s")
+    .replaceAll(" 've", "'ve")
+    .replaceAll(" 're", "'re");
+}
