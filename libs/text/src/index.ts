@@ -17,3 +17,6 @@ export { BpeModel } from './bpe-model.ts';
 export { BYTE_TO_UNICODE, UNICODE_TO_BYTE, bytesToUnicode, unicodeToText } from './bytes-to-unicode.ts';
 export { GPT2_PATTERN, gpt2PreTokenize } from './gpt2-pretokenizer.ts';
 export { parseVocabTxt, formatVocabTxt, parseVocabJson, parseMerges, formatMerges, parseJsonFile } from './vocab-files.ts';
+export { loadTokenizer } from './load-tokenizer.ts';
+export { saveTokenizer, saveVocab } from './save-tokenizer.ts';
+export { pythonJson, compareCodePoints, PY_VERY_LARGE_INTEGER } from './python-json.ts';
