@@ -14,3 +14,13 @@ export { ASSUME_NEGATIVE_BCE_LOSS, DEFAULT_ASSUME_NEGATIVE_BCE, assumeNegativeBc
 export type { AssumeNegativeBceConfig } from './assume-negative-bce-loss.ts';
 export { VPU_LOSS, DEFAULT_VPU, vpuLoss } from './vpu-loss.ts';
 export type { VpuConfig } from './vpu-loss.ts';
+export { DALLMI_NORM_LOSS, DEFAULT_DALLMI_NORM, dallmiNormLoss } from './dallmi-norm-loss.ts';
+export type { DallmiNormConfig } from './dallmi-norm-loss.ts';
+export { MIXUP_LOSS, DEFAULT_MIXUP, MIXUP_REDUCTIONS, mixupLoss } from './mixup-loss.ts';
+export type { MixupConfig, MixupReduction } from './mixup-loss.ts';
+export { MIXUP_LEVELS, MIXUP_PAIRINGS, MIXUP_GRADIENTS, MIXUP_FORMS } from './mixup-options.ts';
+export type { MixupLevel, MixupPairing, MixupGradient, MixupForm } from './mixup-options.ts';
+export { mixupTargets, coefficientTensor } from './mixup-targets.ts';
+export { interpolate, unionAttentionMask } from './interpolate.ts';
+export { drawMixupPairs, sampleMixupCoefficients } from './mixup-pairs.ts';
+export type { MixupPair } from './mixup-pairs.ts';

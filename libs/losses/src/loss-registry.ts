@@ -1,14 +1,18 @@
 import { Registry, type ErrorLocation } from '@workbench/core';
 import { ASSUME_NEGATIVE_BCE_LOSS } from './assume-negative-bce-loss.ts';
 import { BCE_LOSS } from './bce-loss.ts';
+import { DALLMI_NORM_LOSS } from './dallmi-norm-loss.ts';
 import type { LossDefinition, LossInputs, LossResult } from './loss-types.ts';
+import { MIXUP_LOSS } from './mixup-loss.ts';
 import { VPU_LOSS } from './vpu-loss.ts';
 
 /** Every loss of the workbench by name: one line per loss. */
 export const LOSSES = new Registry<LossDefinition>('loss')
   .register(BCE_LOSS.name, BCE_LOSS)
   .register(ASSUME_NEGATIVE_BCE_LOSS.name, ASSUME_NEGATIVE_BCE_LOSS)
-  .register(VPU_LOSS.name, VPU_LOSS);
+  .register(VPU_LOSS.name, VPU_LOSS)
+  .register(DALLMI_NORM_LOSS.name, DALLMI_NORM_LOSS)
+  .register(MIXUP_LOSS.name, MIXUP_LOSS);
 
 /** A loss chosen by name with its resolved config, ready to call once per step. */
 export interface ConfiguredLoss {
