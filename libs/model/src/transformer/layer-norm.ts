@@ -1,0 +1,30 @@
+import { tf } from '@workbench/tensor';
+
+/**
+ * LayerNorm over the last axis of a [rows, hidden] tensor, as PyTorch computes it: biased variance, eps inside
+ * the square root. The gradient is written out (dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * w)
+ * so that the backward pass is a handful of kernels instead of autodiff through mean/variance/rsqrt.
+ */
+export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, eps: number): tf.Tensor2D {
+  return layerNormOp(x, weight, bias, tf.scalar(eps)) as tf.Tensor2D;
+}
+
+// `as any`: tfjs types every customGrad argument as `Tensor | GradSaveFunc`.
+const layerNormOp = tf.customGrad(((x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: tf.Tensor, save: tf.GradSaveFunc) => {
+  const [xhat, rstd] = tf.tidy(() => {
+    const mean = tf.mean(x, -1, true);
+    const centered = tf.sub(x, mean);
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), eps));
+    return [tf.mul(centered, r), r];
+  });
+  save([xhat, rstd, weight, eps]);
+  return {
+    value: tf.add(tf.mul(xhat, weight), bias),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xh, r, w, e] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const g = tf.mul(dy, w);
+      const dx = tf.mul(r, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xh, tf.mean(tf.mul(g, xh), -1, true))));
+      return [dx, tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0), tf.zerosLike(e)];
+    },
+  };
+}) as any);

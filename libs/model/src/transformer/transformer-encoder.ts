@@ -1,0 +1,234 @@
+import { Rng, WorkbenchError } from '@workbench/core';
+import { tf } from '@workbench/tensor';
+import type { Encoder } from '../encoder.ts';
+import { gelu } from './gelu.ts';
+import { layerNorm } from './layer-norm.ts';
+import { maskGradient } from './mask-gradient.ts';
+import { localShape, transformerParameterSpecs, type ParameterSpec } from './parameter-specs.ts';
+import { robertaPositionIds } from './position-ids.ts';
+import { maxSequenceLength, resolveTransformerConfig, validateTransformerConfig, type TransformerConfig } from './transformer-config.ts';
+
+/** transformers 4.30 fills masked attention scores with torch.finfo(float32).min (padded keys get probability 0). */
+export const ATTENTION_MASK_FILL = -3.4028234663852886e38;
+
+/** What `forward` returns: both owned by the caller. */
+export interface TransformerOutput {
+  lastHiddenState: tf.Tensor3D;
+  poolerOutput: tf.Tensor2D;
+}
+
+export interface ForwardInputs {
+  inputIds: tf.Tensor2D;
+  attentionMask: tf.Tensor2D;
+  tokenTypeIds?: tf.Tensor2D;
+  training?: boolean;
+}
+
+interface LayerWeights {
+  q: [tf.Variable, tf.Variable];
+  k: [tf.Variable, tf.Variable];
+  v: [tf.Variable, tf.Variable];
+  attnOut: [tf.Variable, tf.Variable];
+  attnNorm: [tf.Variable, tf.Variable];
+  inter: [tf.Variable, tf.Variable];
+  out: [tf.Variable, tf.Variable];
+  outNorm: [tf.Variable, tf.Variable];
+}
+
+let instances = 0;
+
+/**
+ * A BERT or RoBERTa encoder (transformers 4.30 semantics): learned absolute positions (BERT: 0..T-1; RoBERTa:
+ * counted from the input ids, pads at padTokenId), token types, post-LayerNorm layers with exact erf GELU,
+ * additive attention mask with the float32 minimum, and the [CLS] pooler (dense + tanh). Dropout only when
+ * `training`, with masks drawn from a seeded stream. Weights are tf.Variables keyed by their HF names; Linear
+ * weights are stored as [in, out] kernels (the checkpoint code transposes).
+ */
+export class TransformerEncoder implements Encoder {
+  readonly kind: 'bert' | 'roberta';
+  readonly hiddenSize: number;
+  readonly config: Readonly<Required<TransformerConfig>>;
+  readonly specs: readonly ParameterSpec[];
+  private readonly vars = new Map<string, tf.Variable>();
+  private readonly layers: LayerWeights[] = [];
+  private readonly dropoutRng: Rng;
+  private disposed = false;
+
+  /**
+   * A new encoder. `initial` (HF name -> tensor in our layout, e.g. from a checkpoint) supplies weights; missing
+   * ones are initialised like transformers' _init_weights (normal(0, initializerRange), zero biases and padding
+   * rows, unit LayerNorm weights) from the seed. The encoder copies what it is given; the caller keeps ownership.
+   */
+  constructor(config: Required<TransformerConfig>, initial?: ReadonlyMap<string, tf.Tensor>) {
+    validateTransformerConfig(config);
+    this.config = Object.freeze({ ...config });
+    this.kind = config.modelType;
+    this.hiddenSize = config.hiddenSize;
+    this.specs = transformerParameterSpecs(config);
+    const root = new Rng(config.seed, `transformer-${config.seed}`);
+    this.dropoutRng = root.derive('dropout');
+    const id = instances++;
+    for (const spec of this.specs) {
+      const given = initial?.get(spec.name);
+      const shape = localShape(spec);
+      if (given && !sameShape(given.shape, shape)) {
+        throw new WorkbenchError('INTERNAL', `initial weight '${spec.name}' has shape [${given.shape}], expected [${shape}]`);
+      }
+      const value = given ? given.clone() : initialValue(spec, shape, config.initializerRange, root.derive(spec.name));
+      this.vars.set(spec.name, tf.variable(value, true, `transformer${id}/${spec.name}`));
+      value.dispose();
+    }
+    const pair = (name: string): [tf.Variable, tf.Variable] => [this.v(`${name}.weight`), this.v(`${name}.bias`)];
+    for (let i = 0; i < config.numLayers; i++) {
+      const p = `encoder.layer.${i}`;
+      this.layers.push({
+        q: pair(`${p}.attention.self.query`),
+        k: pair(`${p}.attention.self.key`),
+        v: pair(`${p}.attention.self.value`),
+        attnOut: pair(`${p}.attention.output.dense`),
+        attnNorm: pair(`${p}.attention.output.LayerNorm`),
+        inter: pair(`${p}.intermediate.dense`),
+        out: pair(`${p}.output.dense`),
+        outNorm: pair(`${p}.output.LayerNorm`),
+      });
+    }
+  }
+
+  /** A fresh encoder from a preset ('tiny', 'mini', 'small', 'base') and overrides. */
+  static create(preset?: string, overrides: TransformerConfig = {}): TransformerEncoder {
+    return new TransformerEncoder(resolveTransformerConfig(preset, overrides));
+  }
+
+  variables(): Map<string, tf.Variable> {
+    return new Map(this.vars);
+  }
+
+  embed(inputIds: tf.Tensor2D, options: { tokenTypeIds?: tf.Tensor2D; training?: boolean } = {}): tf.Tensor3D {
+    this.checkAlive();
+    const c = this.config;
+    const [batch, seq] = inputIds.shape;
+    const limit = maxSequenceLength(this.config);
+    if (seq > limit) {
+      throw new WorkbenchError('CONFIG_INVALID', `sequence length ${seq} exceeds the ${limit} positions of this ${c.modelType} model (maxPositions ${c.maxPositions})`);
+    }
+    return tf.tidy(() => {
+      const H = c.hiddenSize;
+      const flatIds = inputIds.reshape([-1]);
+      // Padding tokens receive no gradient in the word table (and, for RoBERTa, in the position table).
+      const keep = tf.notEqual(flatIds, c.padTokenId).toFloat().reshape([-1, 1]);
+      let sum = maskGradient(tf.gather(this.v('embeddings.word_embeddings.weight'), flatIds), keep) as tf.Tensor2D;
+      const positionTable = this.v('embeddings.position_embeddings.weight');
+      if (c.modelType === 'roberta') {
+        const positions = robertaPositionIds(inputIds, c.padTokenId).reshape([-1]);
+        sum = sum.add(maskGradient(tf.gather(positionTable, positions), keep));
+      } else {
+        // BERT: rows 0..seq-1 for every sequence, broadcast over the batch (a slice, not a gather).
+        sum = sum.reshape([batch, seq, H]).add(positionTable.slice([0, 0], [seq, H])).reshape([batch * seq, H]);
+      }
+      const typeTable = this.v('embeddings.token_type_embeddings.weight');
+      if (options.tokenTypeIds && c.typeVocabSize > 1) {
+        sum = sum.add(tf.gather(typeTable, options.tokenTypeIds.reshape([-1])));
+      } else {
+        sum = sum.add(typeTable.slice([0, 0], [1, H]));
+      }
+      const [w, b] = [this.v('embeddings.LayerNorm.weight'), this.v('embeddings.LayerNorm.bias')];
+      const normed = layerNorm(sum, w as tf.Tensor1D, b as tf.Tensor1D, c.layerNormEps);
+      return this.dropout(normed, c.hiddenDropout, options.training).reshape([batch, seq, H]) as tf.Tensor3D;
+    });
+  }
+
+  encode(embeddings: tf.Tensor3D, attentionMask: tf.Tensor2D, options: { training?: boolean } = {}): tf.Tensor3D {
+    this.checkAlive();
+    const [batch, seq, H] = embeddings.shape;
+    return tf.tidy(() => {
+      // Additive bias [batch, 1, 1, seq]: 0 for kept keys, the float32 minimum for padded keys.
+      const maskBias = tf.sub(1, attentionMask.toFloat()).mul(ATTENTION_MASK_FILL).reshape([batch, 1, 1, seq]);
+      let x = embeddings.reshape([batch * seq, H]) as tf.Tensor2D;
+      for (const layer of this.layers) x = this.layer(x, layer, maskBias as tf.Tensor4D, batch, seq, options.training);
+      return x.reshape([batch, seq, H]) as tf.Tensor3D;
+    });
+  }
+
+  pool(hidden: tf.Tensor3D, _attentionMask?: tf.Tensor2D): tf.Tensor2D {
+    this.checkAlive();
+    const [batch, , H] = hidden.shape;
+    return tf.tidy(() => {
+      const cls = hidden.slice([0, 0, 0], [batch, 1, H]).reshape([batch, H]) as tf.Tensor2D;
+      return tf.tanh(this.dense(cls, 'pooler.dense')) as tf.Tensor2D;
+    });
+  }
+
+  /** embed -> encode -> pool in one call. */
+  forward(inputs: ForwardInputs): TransformerOutput {
+    return tf.tidy(() => {
+      const training = inputs.training ?? false;
+      const emb = this.embed(inputs.inputIds, { tokenTypeIds: inputs.tokenTypeIds, training });
+      const lastHiddenState = this.encode(emb, inputs.attentionMask, { training });
+      return { lastHiddenState, poolerOutput: this.pool(lastHiddenState, inputs.attentionMask) };
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    for (const v of this.vars.values()) v.dispose();
+    this.disposed = true;
+  }
+
+  private layer(x: tf.Tensor2D, w: LayerWeights, maskBias: tf.Tensor4D, batch: number, seq: number, training?: boolean): tf.Tensor2D {
+    const c = this.config;
+    const H = c.hiddenSize;
+    const A = c.numHeads;
+    const D = H / A;
+    // Scaling q (rows x H) is cheaper than scaling the scores (batch x A x seq x seq).
+    const q = linear(x, w.q).mul(1 / Math.sqrt(D)).reshape([batch, seq, A, D]).transpose([0, 2, 1, 3]);
+    // K is laid out as [batch, A, D, seq] directly so the score product is a plain BatchMatMul (no transposeB).
+    const kT = linear(x, w.k).reshape([batch, seq, A, D]).transpose([0, 2, 3, 1]);
+    const v = linear(x, w.v).reshape([batch, seq, A, D]).transpose([0, 2, 1, 3]);
+    const scores = tf.matMul(q as tf.Tensor4D, kT as tf.Tensor4D).add(maskBias);
+    const probs = this.dropout(tf.softmax(scores), c.attentionDropout, training);
+    const context = tf.matMul(probs as tf.Tensor4D, v as tf.Tensor4D).transpose([0, 2, 1, 3]).reshape([batch * seq, H]) as tf.Tensor2D;
+    const attn = this.dropout(linear(context, w.attnOut), c.hiddenDropout, training);
+    const h1 = layerNorm(attn.add(x) as tf.Tensor2D, w.attnNorm[0] as tf.Tensor1D, w.attnNorm[1] as tf.Tensor1D, c.layerNormEps);
+    const inter = gelu(linear(h1, w.inter)) as tf.Tensor2D;
+    const out = this.dropout(linear(inter, w.out), c.hiddenDropout, training);
+    return layerNorm(out.add(h1) as tf.Tensor2D, w.outNorm[0] as tf.Tensor1D, w.outNorm[1] as tf.Tensor1D, c.layerNormEps);
+  }
+
+  private dense(x: tf.Tensor2D, name: string): tf.Tensor2D {
+    return linear(x, [this.v(`${name}.weight`), this.v(`${name}.bias`)]);
+  }
+
+  private dropout<T extends tf.Tensor>(x: T, rate: number, training?: boolean): T {
+    if (!training || rate === 0) return x;
+    return tf.dropout(x, rate, undefined, this.dropoutRng.seedInt()) as T;
+  }
+
+  private v(name: string): tf.Variable {
+    const v = this.vars.get(name);
+    if (!v) throw new WorkbenchError('INTERNAL', `transformer weight '${name}' does not exist`);
+    return v;
+  }
+
+  private checkAlive(): void {
+    if (this.disposed) throw new WorkbenchError('INTERNAL', 'this TransformerEncoder has been disposed');
+  }
+}
+
+/** x [rows, in] @ kernel [in, out] + bias, as one fused kernel. */
+function linear(x: tf.Tensor2D, [kernel, bias]: [tf.Tensor, tf.Tensor]): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: kernel as tf.Tensor2D, bias }) as tf.Tensor2D;
+}
+
+function initialValue(spec: ParameterSpec, shape: number[], std: number, rng: Rng): tf.Tensor {
+  if (spec.init === 'zeros') return tf.zeros(shape);
+  if (spec.init === 'ones') return tf.ones(shape);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(size);
+  for (let i = 0; i < size; i++) data[i] = rng.normal(0, std);
+  if (spec.paddingRow !== undefined) data.fill(0, spec.paddingRow * (shape[1] as number), (spec.paddingRow + 1) * (shape[1] as number));
+  return tf.tensor(data, shape);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
