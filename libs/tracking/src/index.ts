@@ -19,5 +19,15 @@ export type {
   LifecycleStage,
   ViewType,
 } from './store.ts';
-export { MLFLOW_LIMITS, validateKey, validateBatch, paramChangedError, checkParamsUnchanged } from './validation.ts';
+export { MLFLOW_LIMITS, validateKey, validateBatch, validateExperimentTag, paramChangedError, checkParamsUnchanged } from './validation.ts';
 export type { KeyKind } from './validation.ts';
+export { STORE_SCHEMES, openStore } from './open-store.ts';
+export type { StoreFactory, StoreOpenContext, OpenStoreOptions } from './open-store.ts';
+export { Tracker, DEFAULT_HEARTBEAT_MS, defaultUserId } from './tracker.ts';
+export type { TrackerOptions, StartRunOptions } from './tracker.ts';
+export { StoreRunLogger } from './store-run-logger.ts';
+export { HEARTBEAT_TAGS, markDeadRuns } from './heartbeat.ts';
+export type { DeadRun, MarkDeadRunsOptions } from './heartbeat.ts';
+export { SQL_INFINITY, sqlMetricValue } from './sql-metric-value.ts';
+export { pythonFloatRepr, parsePythonFloat } from './python-float.ts';
+export { encodePageToken, decodePageToken } from './page-token.ts';

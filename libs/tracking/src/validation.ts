@@ -24,7 +24,7 @@ export type KeyKind = 'metric' | 'param' | 'tag' | 'experiment tag';
  */
 export function validateKey(kind: KeyKind, key: string): void {
   const bad = (why: string): never => {
-    throw new WorkbenchError('TRACKING_INVALID', `invalid ${kind} key '${key}': ${why}`, { where: { path: key } });
+    throw new WorkbenchError('TRACKING_INVALID', `invalid ${kind} key '${key}': ${why}`, { details: { key } });
   };
   if (typeof key !== 'string') bad('a key must be a string');
   if (!VALID_KEY.test(key)) bad('keys may contain only alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)');
@@ -38,7 +38,7 @@ export function validateKey(kind: KeyKind, key: string): void {
 function validateLength(kind: string, key: string, value: string, limit: number, hint: string): void {
   if (value.length > limit) {
     throw new WorkbenchError('TRACKING_INVALID', `${kind} '${key}' has a value of ${value.length} chars; MLflow keeps at most ${limit}`, {
-      where: { path: key },
+      details: { key },
       hint,
     });
   }
@@ -51,17 +51,17 @@ function validateLength(kind: string, key: string, value: string, limit: number,
 export function validateBatch(batch: LogBatch): void {
   for (const m of batch.metrics ?? []) {
     validateKey('metric', m.key);
-    if (typeof m.value !== 'number') throw new WorkbenchError('TRACKING_INVALID', `metric '${m.key}' has a non-numeric value ${JSON.stringify(m.value)}`, { where: { path: m.key } });
-    if (!Number.isSafeInteger(m.step)) throw new WorkbenchError('TRACKING_INVALID', `metric '${m.key}' has step ${m.step}; a step must be an integer`, { where: { path: m.key } });
+    if (typeof m.value !== 'number') throw new WorkbenchError('TRACKING_INVALID', `metric '${m.key}' has a non-numeric value ${JSON.stringify(m.value)}`, { details: { key: m.key } });
+    if (!Number.isSafeInteger(m.step)) throw new WorkbenchError('TRACKING_INVALID', `metric '${m.key}' has step ${m.step}; a step must be an integer`, { details: { key: m.key } });
     if (!Number.isSafeInteger(m.timestamp)) {
-      throw new WorkbenchError('TRACKING_INVALID', `metric '${m.key}' has timestamp ${m.timestamp}; a timestamp must be integer milliseconds`, { where: { path: m.key } });
+      throw new WorkbenchError('TRACKING_INVALID', `metric '${m.key}' has timestamp ${m.timestamp}; a timestamp must be integer milliseconds`, { details: { key: m.key } });
     }
   }
   const seen = new Map<string, string>();
   for (const p of batch.params ?? []) {
     validateKey('param', p.key);
     validateLength('param', p.key, p.value, MLFLOW_LIMITS.paramValueLength, 'keep long values (a whole config) in an artifact');
-    if (seen.has(p.key)) throw new WorkbenchError('TRACKING_INVALID', `param '${p.key}' appears twice in one batch`, { where: { path: p.key } });
+    if (seen.has(p.key)) throw new WorkbenchError('TRACKING_INVALID', `param '${p.key}' appears twice in one batch`, { details: { key: p.key } });
     seen.set(p.key, p.value);
   }
   for (const t of batch.tags ?? []) {
@@ -73,7 +73,7 @@ export function validateBatch(batch: LogBatch): void {
 /** The error for a param logged again with another value (MLflow: params are immutable). */
 export function paramChangedError(runId: string, key: string, old: string, value: string): WorkbenchError {
   return new WorkbenchError('TRACKING_INVALID', `param '${key}' of run ${runId} was already logged as '${old}' and cannot change to '${value}'`, {
-    where: { path: key },
+    details: { key },
     hint: 'params are immutable in MLflow: log the new value under another key, or start a new run',
   });
 }
@@ -84,4 +84,9 @@ export function checkParamsUnchanged(runId: string, params: readonly ParamEntry[
     const old = existing(p.key);
     if (old !== undefined && old !== p.value) throw paramChangedError(runId, p.key, old, p.value);
   }
+}
+
+export function validateExperimentTag(key: string, value: string): void {
+  validateKey('experiment tag', key);
+  validateLength('experiment tag', key, value, MLFLOW_LIMITS.experimentTagValueLength, 'keep long values in an artifact');
 }
