@@ -53,6 +53,11 @@ export interface CardDataRoot {
   description?: string;
 }
 
+/** A task of a card. `labelsFromData`: the adapter reads the label set from the files (e.g. a CSV header). */
+export interface CardTask extends TaskSpec {
+  labelsFromData?: boolean;
+}
+
 export interface DatasetCard {
   name: string;
   description: string;
@@ -66,7 +71,7 @@ export interface DatasetCard {
   dataRoot?: CardDataRoot;
   splits: Record<string, CardSplit>;
   domains: Record<string, CardDomain>;
-  tasks: TaskSpec[];
+  tasks: CardTask[];
   /** Declared metadata fields: carried on rows, never model inputs. */
   metadata: Record<string, CardMetadataField>;
 }
@@ -113,15 +118,19 @@ export function parseDatasetCard(raw: unknown, file: string): DatasetCard {
 
   const tasksRaw = c.array(root['tasks'], 'tasks');
   if (tasksRaw.length === 0) c.fail('tasks', 'a dataset needs at least one task');
-  const tasks: TaskSpec[] = tasksRaw.map((t, i) => {
+  const tasks: CardTask[] = tasksRaw.map((t, i) => {
     const p = `tasks[${i}]`;
-    const o = c.object(t, p, ['name', 'type', 'field', 'labels', 'description']);
+    const o = c.object(t, p, ['name', 'type', 'field', 'labels', 'labelsFromData', 'description']);
     const type = c.string(o['type'], `${p}.type`);
     if (!(TASK_TYPES as readonly string[]).includes(type)) {
       c.fail(`${p}.type`, `unknown task type '${type}'${didYouMeanSuffix(type, TASK_TYPES)}; valid: ${TASK_TYPES.join(', ')}`);
     }
-    const task: TaskSpec = { name: c.string(o['name'], `${p}.name`), type: type as TaskType, field: c.string(o['field'], `${p}.field`), labels: c.stringArray(o['labels'], `${p}.labels`) };
-    if (task.labels.length === 0) c.fail(`${p}.labels`, 'a task needs at least one label');
+    const fromData = o['labelsFromData'] === undefined ? false : c.boolean(o['labelsFromData'], `${p}.labelsFromData`);
+    if (fromData && o['labels'] !== undefined) c.fail(`${p}.labels`, "give either 'labels' or 'labelsFromData: true', not both");
+    const labels = fromData ? [] : c.stringArray(o['labels'], `${p}.labels`);
+    const task: CardTask = { name: c.string(o['name'], `${p}.name`), type: type as TaskType, field: c.string(o['field'], `${p}.field`), labels };
+    if (fromData) task.labelsFromData = true;
+    else if (task.labels.length === 0) c.fail(`${p}.labels`, 'a task needs at least one label');
     const dup = firstDuplicate(task.labels);
     if (dup !== undefined) c.fail(`${p}.labels`, `label '${dup}' is listed twice`);
     if (['id', 'text', 'domain', 'tokens'].includes(task.field)) c.fail(`${p}.field`, `'${task.field}' is a reserved row field, not a task field`);

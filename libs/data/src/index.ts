@@ -1,6 +1,6 @@
 // Public API of @workbench/data.
 export { CARD_FILE, TASK_TYPES, RESERVED_FIELDS, parseDatasetCard, readDatasetCard } from './dataset-card.ts';
-export type { DatasetCard, CardSplit, CardDomain, CardProvenance, CardMetadataField, CardDataRoot } from './dataset-card.ts';
+export type { DatasetCard, CardTask, CardSplit, CardDomain, CardProvenance, CardMetadataField, CardDataRoot } from './dataset-card.ts';
 export { findWorkspaceRoot, datasetsDirectory, datasetNames, resolveDatasetRef } from './dataset-ref.ts';
 export type { DatasetRefOptions, DatasetLocation } from './dataset-ref.ts';
 export { loadDataset, loadDatasetSync, loadFromCard, getSplit, getTask, toDatasetInput } from './load-dataset.ts';
@@ -10,3 +10,21 @@ export type { ValidationReport, RejectedRow, RejectCode, SplitCounts } from './v
 export { RowValidator } from './row-validator.ts';
 export { DATASET_ADAPTERS } from './dataset-adapters.ts';
 export type { DatasetAdapter, AdapterSplit, AdapterContext, AdapterRead, RawRecord } from './adapters/dataset-adapter.ts';
+export { parseCsv } from './csv-parser.ts';
+export type { CsvRecord, CsvOptions } from './csv-parser.ts';
+export { readTextFile, textLines } from './text-file.ts';
+export type { TextEncoding } from './text-file.ts';
+export { jsonlAdapter, jsonlRecords, DEFAULT_JSONL_OPTIONS } from './adapters/jsonl-adapter.ts';
+export type { JsonlOptions } from './adapters/jsonl-adapter.ts';
+export { tableAdapter, DEFAULT_TABLE_OPTIONS } from './adapters/table-adapter.ts';
+export type { TableOptions } from './adapters/table-adapter.ts';
+export { dallmiCsvAdapter, DEFAULT_DALLMI_CSV_OPTIONS } from './adapters/dallmi-csv-adapter.ts';
+export type { DallmiCsvOptions } from './adapters/dallmi-csv-adapter.ts';
+export { newsgroupsAdapter, DEFAULT_NEWSGROUPS_OPTIONS } from './adapters/newsgroups-adapter.ts';
+export type { NewsgroupsOptions } from './adapters/newsgroups-adapter.ts';
+export { massiveAdapter, DEFAULT_MASSIVE_OPTIONS } from './adapters/massive-adapter.ts';
+export type { MassiveOptions } from './adapters/massive-adapter.ts';
+export { cleanNewsgroupPost, stripNewsgroupHeader, stripNewsgroupFooter, stripNewsgroupQuoting, newsgroupCategory, NEWSGROUPS_PARTS } from './newsgroups-cleaning.ts';
+export type { NewsgroupsPart } from './newsgroups-cleaning.ts';
+export { parseSlotAnnotation, bioTags } from './massive-annotation.ts';
+export type { SlotAnnotation } from './massive-annotation.ts';

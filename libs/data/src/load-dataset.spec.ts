@@ -1,20 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WorkbenchError } from '@workbench/core';
-import { baseCard, jsonl, writeDataset } from '../test/tmp-dataset.ts';
+import { baseCard, caught, jsonl, writeDataset } from '../test/tmp-dataset.ts';
 import { getSplit, getTask, loadDataset, loadDatasetSync, toDatasetInput } from './load-dataset.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-function thrown(fn: () => unknown): WorkbenchError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof WorkbenchError) return e;
-    throw e;
-  }
-  throw new Error('expected a WorkbenchError');
-}
 
 describe('loadDataset: the bundled debtags-dev', () => {
   const ds = loadDatasetSync('debtags-dev', { cwd: REPO, env: {} });
@@ -70,20 +60,20 @@ describe('loadDataset: the bundled debtags-dev', () => {
 
 describe('loadDataset: references and splits', () => {
   it('an unknown name lists the available datasets with a did-you-mean', () => {
-    const e = thrown(() => loadDatasetSync('debtags-de', { cwd: REPO, env: {} }));
+    const e = caught(() => loadDatasetSync('debtags-de', { cwd: REPO, env: {} }));
     expect(e.code).toBe('DATASET_NOT_FOUND');
     expect(e.message).toContain("unknown dataset 'debtags-de' (did you mean 'debtags-dev'?)");
   });
 
   it('a folder without a card is named', () => {
-    const e = thrown(() => loadDatasetSync('./libs', { cwd: REPO }));
+    const e = caught(() => loadDatasetSync('./libs', { cwd: REPO }));
     expect(e.code).toBe('DATASET_NOT_FOUND');
     expect(e.message).toContain("no dataset.json in dataset folder './libs'");
   });
 
   it('a missing split file names the card and the JSON path', () => {
     const dir = writeDataset(baseCard(), { 'train.jsonl': jsonl({ id: '1', text: 'x', labels: [] }) });
-    const e = thrown(() => loadDatasetSync(dir));
+    const e = caught(() => loadDatasetSync(dir));
     expect(e.code).toBe('DATASET_NOT_FOUND');
     expect(e.message).toContain(`${dir}/dataset.json: splits.test.file: missing data file 'test.jsonl'`);
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Rng, WorkbenchError, canonicalJson, didYouMeanSuffix, type DatasetInput, type DatasetRow, type DatasetSplit, type TaskSpec } from '@workbench/core';
-import type { AdapterContext, AdapterSplit } from './adapters/dataset-adapter.ts';
+import type { AdapterContext, AdapterSplit, DatasetAdapter } from './adapters/dataset-adapter.ts';
 import { readDatasetCard, type CardDomain, type CardSplit, type DatasetCard } from './dataset-card.ts';
 import { DATASET_ADAPTERS } from './dataset-adapters.ts';
 import { resolveDatasetRef, type DatasetRefOptions } from './dataset-ref.ts';
@@ -56,11 +56,18 @@ export function loadDatasetSync(ref: string, options: LoadDatasetOptions = {}): 
 }
 
 /** Loads the splits of an already parsed card (`cardFile` locates its relative paths). */
-export function loadFromCard(card: DatasetCard, cardFile: string, options: LoadDatasetOptions = {}): LoadedDataset {
+export function loadFromCard(cardIn: DatasetCard, cardFile: string, options: LoadDatasetOptions = {}): LoadedDataset {
+  let card = cardIn;
   const env = options.env ?? process.env;
   const dir = path.dirname(cardFile);
   const adapter = DATASET_ADAPTERS.get(card.format, { file: cardFile, path: 'format' });
   const wanted = selectSplits(card, cardFile, options.splits);
+  const locate = (name: string): AdapterSplit => {
+    const spec = card.splits[name] as CardSplit;
+    const rel = (spec.file ?? spec.dir) as string;
+    return { name, spec, ...locateDataPath(card, cardFile, dir, rel, env, `splits.${name}.${spec.file !== undefined ? 'file' : 'dir'}`) };
+  };
+  card = withLabelsFromData(card, cardFile, adapter, locate);
   const collector = new ValidationCollector(options.lenient ?? false);
   const validator = new RowValidator(card);
   const ctx: AdapterContext = { card, cardFile };
@@ -71,11 +78,9 @@ export function loadFromCard(card: DatasetCard, cardFile: string, options: LoadD
   for (const name of wanted) {
     const spec = card.splits[name] as CardSplit;
     if (spec.from !== undefined) continue;
-    const rel = (spec.file ?? spec.dir) as string;
-    const { abs, shown } = locateDataPath(card, cardFile, dir, rel, env, `splits.${name}.${spec.file !== undefined ? 'file' : 'dir'}`);
-    const split: AdapterSplit = { name, spec, path: abs };
+    const split = locate(name);
     const read = adapter.read(split, ctx);
-    for (const f of read.files) fileSet.set(f, displayPath(f, abs, shown));
+    for (const f of read.files) fileSet.set(f, displayPath(f, split.path, split.shown));
     collector.startSplit(name);
     const rows: DatasetRow[] = [];
     let records = 0;
@@ -107,7 +112,7 @@ export function loadFromCard(card: DatasetCard, cardFile: string, options: LoadD
       collector.keep(name);
       rows.push(check.row);
     }
-    rowsBySplit.set(name, { name, rows, file: abs });
+    rowsBySplit.set(name, { name, rows, file: split.path });
   }
   for (const name of wanted) {
     const spec = card.splits[name] as CardSplit;
@@ -137,6 +142,20 @@ export function loadFromCard(card: DatasetCard, cardFile: string, options: LoadD
   };
 }
 
+/** Fills the label sets of tasks declared `labelsFromData` from the first split read from files. */
+function withLabelsFromData(card: DatasetCard, cardFile: string, adapter: DatasetAdapter, locate: (name: string) => AdapterSplit): DatasetCard {
+  if (!card.tasks.some((t) => t.labelsFromData)) return card;
+  const first = Object.keys(card.splits).find((s) => card.splits[s]?.from === undefined) as string;
+  const tasks = card.tasks.map((t, i) => {
+    if (!t.labelsFromData) return t;
+    if (adapter.labelsFromData === undefined) {
+      throw new WorkbenchError('DATASET_INVALID', `invalid dataset card: format '${adapter.name}' cannot read a label set from its files; list the labels`, { where: { file: cardFile, path: `tasks[${i}].labelsFromData` } });
+    }
+    return { ...t, labels: adapter.labelsFromData(locate(first), { card, cardFile }, t) };
+  });
+  return { ...card, tasks };
+}
+
 function selectSplits(card: DatasetCard, cardFile: string, requested: string[] | undefined): string[] {
   const all = Object.keys(card.splits);
   if (requested === undefined) return all;
@@ -156,11 +175,11 @@ function selectSplits(card: DatasetCard, cardFile: string, requested: string[] |
  * Resolves a split's file against the card's folder, or against the folder of the card's data-root variable.
  * Missing data is an error that says which variable to set and which file is missing.
  */
-function locateDataPath(card: DatasetCard, cardFile: string, dir: string, rel: string, env: Record<string, string | undefined>, jsonPath: string): { abs: string; shown: string } {
+function locateDataPath(card: DatasetCard, cardFile: string, dir: string, rel: string, env: Record<string, string | undefined>, jsonPath: string): { path: string; shown: string } {
   if (card.dataRoot === undefined) {
     const abs = path.resolve(dir, rel);
     if (!existsSync(abs)) throw new WorkbenchError('DATASET_NOT_FOUND', `missing data file '${rel}' of dataset '${card.name}' (looked for ${abs})`, { where: { file: cardFile, path: jsonPath } });
-    return { abs, shown: rel };
+    return { path: abs, shown: rel };
   }
   const variable = card.dataRoot.env;
   const root = env[variable];
@@ -178,7 +197,7 @@ function locateDataPath(card: DatasetCard, cardFile: string, dir: string, rel: s
       hint: `${variable} must name the folder holding ${dataFiles(card).join(', ')}${about}`,
     });
   }
-  return { abs, shown: `$${variable}/${rel}` };
+  return { path: abs, shown: `$${variable}/${rel}` };
 }
 
 function dataFiles(card: DatasetCard): string[] {

@@ -3,6 +3,7 @@ import { WorkbenchError } from '@workbench/core';
 /** Why a row was rejected: one stable code per validation rule (for counts and tests), plus a message. */
 export type RejectCode =
   | 'bad-json'
+  | 'bad-csv'
   | 'not-an-object'
   | 'bad-encoding'
   | 'missing-id'

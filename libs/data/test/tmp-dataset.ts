@@ -1,3 +1,4 @@
+import { WorkbenchError } from '@workbench/core';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,3 +29,14 @@ export function writeDataset(card: unknown, files: Record<string, string>): stri
 }
 
 export const jsonl = (...rows: unknown[]): string => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
+
+/** The WorkbenchError `fn` throws (fails the test if it throws nothing or something else). */
+export function caught(fn: () => unknown): WorkbenchError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof WorkbenchError) return e;
+    throw e;
+  }
+  throw new Error('expected a WorkbenchError');
+}

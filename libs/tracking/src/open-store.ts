@@ -22,7 +22,9 @@ export type StoreFactory = (ctx: StoreOpenContext) => TrackingStore | Promise<Tr
  */
 export const STORE_SCHEMES = new Registry<StoreFactory>('tracking URI scheme')
   .register('sqlite', async (ctx) => (await import('./sqlite-store.ts')).SqliteStore.open(ctx))
-  .register('file', async (ctx) => (await import('./file-store.ts')).FileStore.open(ctx));
+  .register('file', async (ctx) => (await import('./file-store.ts')).FileStore.open(ctx))
+  .register('http', async (ctx) => (await import('./rest/rest-store.ts')).RestStore.open(ctx))
+  .register('https', async (ctx) => (await import('./rest/rest-store.ts')).RestStore.open(ctx));
 
 export interface OpenStoreOptions {
   /** `--tracking-uri` (wins over MLFLOW_TRACKING_URI). */

@@ -1,3 +1,4 @@
+import type { TaskSpec } from '@workbench/core';
 import type { DatasetCard, CardSplit } from '../dataset-card.ts';
 import type { RejectCode } from '../validation-report.ts';
 
@@ -13,6 +14,8 @@ export interface AdapterSplit {
   spec: CardSplit;
   /** Absolute path of `spec.file` or `spec.dir`. */
   path: string;
+  /** The same path as messages and the digest show it: relative to the card, or `$DATA_ROOT_VAR/...`. */
+  shown: string;
 }
 
 export interface AdapterContext {
@@ -34,6 +37,8 @@ export interface AdapterRead {
 export interface DatasetAdapter {
   name: string;
   description: string;
-  /** Checks the options and returns the resolved ones, naming the card file and JSON path on error. */
+  /** Reads a split; option errors name the card file and JSON path, format errors the data file and line. */
   read(split: AdapterSplit, ctx: AdapterContext): AdapterRead;
+  /** The label set of a task declared with `labelsFromData: true`, read from a split's files (e.g. a header). */
+  labelsFromData?(split: AdapterSplit, ctx: AdapterContext, task: TaskSpec): string[];
 }

@@ -111,6 +111,14 @@ export class MlflowRestClient {
     return out;
   }
 
+  async deleteExperiment(experimentId: string): Promise<void> {
+    await this.transport.request({ method: 'POST', path: `${API}/experiments/delete`, json: { experiment_id: experimentId } });
+  }
+
+  async restoreExperiment(experimentId: string): Promise<void> {
+    await this.transport.request({ method: 'POST', path: `${API}/experiments/restore`, json: { experiment_id: experimentId } });
+  }
+
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
     await this.transport.request({ method: 'POST', path: `${API}/experiments/set-experiment-tag`, json: { experiment_id: experimentId, key, value } });
   }
@@ -255,9 +263,8 @@ export class MlflowRestClient {
     await this.transport.request({ method: 'PUT', path: this.artifactUrlPath(artifactUri, artifactPath), bytes: data, contentType });
   }
 
-  async downloadArtifact(artifactUri: string, artifactPath: string): Promise<string> {
-    const body = await this.transport.request<unknown>({ method: 'GET', path: this.artifactUrlPath(artifactUri, artifactPath) });
-    return typeof body === 'string' ? body : JSON.stringify(body);
+  async downloadArtifact(artifactUri: string, artifactPath: string): Promise<Uint8Array> {
+    return this.transport.request<Uint8Array>({ method: 'GET', path: this.artifactUrlPath(artifactUri, artifactPath), bytesResponse: true });
   }
 
   /** The entries directly under `path` ('' = the root), paths relative to the run's artifact root. */

@@ -21,6 +21,8 @@ export interface RestRequest {
   /** Raw bytes (artifact uploads). */
   bytes?: Uint8Array;
   contentType?: string;
+  /** Return the 2xx body as bytes (artifact downloads) instead of parsed JSON. */
+  bytesResponse?: boolean;
   reconcile?: () => Promise<RestRequest | { done: unknown }>;
 }
 
@@ -136,6 +138,7 @@ export class RestTransport {
     }
     let text: string;
     try {
+      if (req.bytesResponse && response.ok) return { kind: 'ok', status: response.status, body: new Uint8Array(await response.arrayBuffer()) };
       text = await response.text();
     } catch (e) {
       // The status came but the body was cut: the server did process the request.

@@ -35,6 +35,10 @@ export interface FakeMlflow {
   /** Faults fired once each, by the first request they match. */
   faults: { match: (req: SeenRequest) => boolean; fault: Fault }[];
   history(runId: string, key: string): { value: number | string; step: number; timestamp: number }[];
+  /** Stops listening (connections are refused), keeping the state. */
+  down(): Promise<void>;
+  /** Listens again on the same port, with the same state. */
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +73,21 @@ export async function startFakeMlflow(port = 0): Promise<FakeMlflow> {
       return data ? [200, data] : [404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `File ${p} not found` }];
     }
     switch (route) {
+      case `GET ${API}/artifacts/list`: {
+        const r = runOf(req.query.get('run_id') ?? '');
+        if (!r) return noRun(req.query.get('run_id') ?? '');
+        const root = r.info.artifact_uri.replace(/^mlflow-artifacts:\//, '');
+        const dir = req.query.get('path') ?? '';
+        const prefix = `${root}/${dir ? `${dir}/` : ''}`;
+        const entries = new Map<string, { path: string; is_dir: boolean; file_size?: number }>();
+        for (const [p, data] of fake.artifacts) {
+          if (!p.startsWith(prefix)) continue;
+          const [head, ...tail] = p.slice(prefix.length).split('/');
+          const path = `${dir ? `${dir}/` : ''}${head}`;
+          entries.set(path, tail.length ? { path, is_dir: true } : { path, is_dir: false, file_size: data.length });
+        }
+        return [200, { root_uri: r.info.artifact_uri, ...(entries.size ? { files: [...entries.values()] } : {}) }];
+      }
       case `GET ${API}/experiments/get-by-name`: {
         const e = [...fake.experiments.values()].find((x) => x.name === req.query.get('experiment_name'));
         return e ? [200, { experiment: e }] : [404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Could not find experiment with name '${req.query.get('experiment_name')}'` }];
@@ -167,7 +186,7 @@ export async function startFakeMlflow(port = 0): Promise<FakeMlflow> {
     }
   };
 
-  const server = await startTestServer((req, res) => {
+  const handler = (req: SeenRequest, res: ServerResponse): void => {
     const i = fake.faults.findIndex((f) => f.match(req));
     const fault = i >= 0 ? fake.faults.splice(i, 1)[0]!.fault : undefined;
     if (fault === 'http500') return send(res, 500, { error_code: 'INTERNAL_ERROR', message: 'injected' });
@@ -193,11 +212,18 @@ export async function startFakeMlflow(port = 0): Promise<FakeMlflow> {
       return;
     }
     send(res, status, body);
-  }, port);
+  };
+  const server = await startTestServer(handler, port);
   fake.server = server;
   fake.url = server.url;
+  fake.down = () => fake.server.close();
+  fake.up = async () => {
+    const seen = fake.server.seen;
+    fake.server = await startTestServer(handler, server.port);
+    fake.server.seen.push(...seen);
+  };
   fake.history = (runId, key) => (fake.runs.get(runId)?.metrics ?? []).filter((m) => m.key === key).map(({ value, step, timestamp }) => ({ value, step, timestamp }));
-  fake.close = () => server.close();
+  fake.close = () => fake.server.close();
   return fake;
 }
 

@@ -1,0 +1,404 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { basename, extname, join, posix } from 'node:path';
+import { WorkbenchError, type DatasetInput, type MetricPoint } from '@workbench/core';
+import { MLFLOW_TAGS, TERMINAL_STATUSES } from '../store.ts';
+import type { ArtifactEntry, CreateRunOptions, Experiment, LogBatch, Run, RunInfo, RunPage, RunSearch, RunUpdate, TrackingStore, ViewType } from '../store.ts';
+import { validateBatch, validateExperimentTag } from '../validation.ts';
+import { MlflowRestClient } from './mlflow-rest-client.ts';
+import { MlflowRestError, isMlflowRestError } from './mlflow-rest-error.ts';
+import type { CreateRunRequest, RestKeyValue } from './mlflow-rest-types.ts';
+import { toExperiment, toFilter, toMetricPoint, toRestDatasetInput, toRestMetric, toRun, toRunInfo } from './rest-conversions.ts';
+import type { RestTransportOptions } from './rest-transport.ts';
+import { resolveSpoolDir, SpoolFile, type SpoolOp } from './spool.ts';
+import { syncSpoolFile } from './spool-sync.ts';
+
+export interface RestStoreOptions extends RestTransportOptions {
+  /** Where runs go when the server stays unreachable (default WORKBENCH_SPOOL_DIR or ./.workbench/spool). */
+  spoolDir?: string;
+  /** Warnings (retries, spooling); default stderr. */
+  warn?: (message: string) => void;
+}
+
+/** Experiment ids handed out while the server was unreachable: the name is resolved at replay. */
+const OFFLINE_EXPERIMENT = 'offline:';
+
+/**
+ * The TrackingStore of an MLflow tracking server (`http(s)://host[:port]`), over MlflowRestClient.
+ *
+ * Durability: a call resolves once the server acknowledged it, or, when the server stays unreachable after
+ * every retry, once it is fsync'd in the run's spool file. From then on the run is "offline": its later calls
+ * go to the spool too (keeping their order), and ending the run tries one replay; whatever is left is
+ * replayed by `workbench tracking sync`. A run that could not even be created gets a local run id; the
+ * server assigns the real one at replay (reported by sync).
+ */
+export class RestStore implements TrackingStore {
+  readonly kind = 'rest';
+  readonly client: MlflowRestClient;
+  private readonly spoolDir: string;
+  private readonly warn: (message: string) => void;
+  private readonly offline = new Map<string, SpoolFile>();
+  private readonly offlineInfo = new Map<string, RunInfo>();
+  private readonly artifactUris = new Map<string, string>();
+  private readonly createKeys = new Map<string, string>();
+
+  constructor(
+    readonly uri: string,
+    options: RestStoreOptions = {},
+  ) {
+    this.warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
+    this.client = new MlflowRestClient(uri, {
+      onRetry: (r) => this.warn(`tracking server ${uri}: ${r.endpoint} failed (${r.reason}); retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s`),
+      ...options,
+    });
+    this.spoolDir = options.spoolDir ?? resolveSpoolDir(process.cwd(), options.env ?? process.env);
+  }
+
+  /** The factory of the `http` and `https` schemes (see open-store.ts). */
+  static open(ctx: { uri: string; env: Record<string, string | undefined>; cwd: string }): RestStore {
+    return new RestStore(ctx.uri, { env: ctx.env, spoolDir: resolveSpoolDir(ctx.cwd, ctx.env) });
+  }
+
+  // --- experiments ------------------------------------------------------------------------------------
+
+  async getOrCreateExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> {
+    try {
+      return toExperiment(await this.client.getOrCreateExperiment(name, { tags }));
+    } catch (e) {
+      if (!isUnreachable(e)) throw e;
+      this.warn(`tracking server ${this.uri} is unreachable (${e.reason}); experiment '${name}' will be resolved when the spool is replayed`);
+      return { experimentId: `${OFFLINE_EXPERIMENT}${name}`, name, artifactLocation: '', lifecycleStage: 'active', tags: tags ?? {} };
+    }
+  }
+
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    return toExperiment(await notFound(this.client.getExperiment(experimentId), `experiment ${experimentId}`));
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    const e = await this.client.getExperimentByName(name);
+    return e ? toExperiment(e) : undefined;
+  }
+
+  async listExperiments(viewType: ViewType = 'ACTIVE_ONLY'): Promise<Experiment[]> {
+    return (await this.client.searchExperiments({ view_type: viewType })).map(toExperiment);
+  }
+
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    validateExperimentTag(key, value);
+    await this.client.setExperimentTag(experimentId, key, value);
+  }
+
+  async deleteExperiment(experimentId: string): Promise<void> {
+    await notFound(this.client.deleteExperiment(experimentId), `experiment ${experimentId}`);
+  }
+
+  async restoreExperiment(experimentId: string): Promise<void> {
+    await notFound(this.client.restoreExperiment(experimentId), `experiment ${experimentId}`);
+  }
+
+  // --- runs -------------------------------------------------------------------------------------------
+
+  async createRun(options: CreateRunOptions): Promise<Run> {
+    const tags: Record<string, string> = { ...(options.tags ?? {}) };
+    if (options.parentRunId !== undefined) tags[MLFLOW_TAGS.parentRunId] = options.parentRunId;
+    const runName = options.runName ?? tags[MLFLOW_TAGS.runName];
+    const request: Omit<CreateRunRequest, 'experiment_id'> = { start_time: options.startTime ?? Date.now(), tags: Object.entries(tags).map(([key, value]) => ({ key, value })) };
+    if (runName !== undefined) request.run_name = runName;
+    if (options.userId !== undefined) request.user_id = options.userId;
+    const createKey = randomUUID();
+    const offlineExperiment = options.experimentId.startsWith(OFFLINE_EXPERIMENT);
+    if (!offlineExperiment) {
+      try {
+        const run = await this.client.createRun({ ...request, experiment_id: options.experimentId }, createKey);
+        this.artifactUris.set(run.info.run_id, run.info.artifact_uri ?? '');
+        this.createKeys.set(run.info.run_id, createKey);
+        return toRun(run);
+      } catch (e) {
+        if (!isUnreachable(e)) throw e;
+      }
+    }
+    // Offline: a local run id; the spool holds the create request and its idempotency key.
+    const localRunId = randomUUID().replace(/-/g, '');
+    const spool = SpoolFile.create(this.spoolDir, {
+      trackingUri: this.uri,
+      localRunId,
+      createKey,
+      ...(offlineExperiment ? { experimentName: options.experimentId.slice(OFFLINE_EXPERIMENT.length) } : { experimentId: options.experimentId }),
+      create: request,
+    });
+    this.offline.set(localRunId, spool);
+    this.warn(`tracking server ${this.uri} is unreachable; run ${localRunId} is spooled to ${spool.path} (replay: workbench tracking sync)`);
+    const info: RunInfo = {
+      runId: localRunId,
+      experimentId: options.experimentId,
+      runName: runName ?? '',
+      userId: options.userId ?? '',
+      status: 'RUNNING',
+      startTime: request.start_time!,
+      endTime: null,
+      artifactUri: `spool:${spool.path}`,
+      lifecycleStage: 'active',
+    };
+    this.offlineInfo.set(localRunId, info);
+    return { info, data: { params: {}, tags, metrics: [] }, inputs: [] };
+  }
+
+  async updateRun(runId: string, update: RunUpdate): Promise<RunInfo> {
+    const op: Extract<SpoolOp, { op: 'update' }> = { op: 'update' };
+    if (update.status !== undefined) op.status = update.status;
+    if (update.endTime !== undefined) op.end_time = update.endTime;
+    if (update.runName !== undefined) op.run_name = update.runName;
+    let info: RunInfo | undefined;
+    await this.write(
+      runId,
+      async () => {
+        const { op: _op, ...fields } = op;
+        info = toRunInfo(await notFound(this.client.updateRun({ run_id: runId, ...fields }), `run ${runId}`));
+      },
+      op,
+    );
+    if (info) return info;
+    const local = this.localInfo(runId, update);
+    if (update.status !== undefined && TERMINAL_STATUSES.includes(update.status)) await this.tryReplay(runId);
+    return local;
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    this.refuseOffline(runId);
+    const run = await notFound(this.client.getRun(runId), `run ${runId}`);
+    this.artifactUris.set(runId, run.info.artifact_uri ?? '');
+    return toRun(run);
+  }
+
+  async searchRuns(search: RunSearch): Promise<RunPage> {
+    const { filter, statuses } = toFilter(search);
+    const page = await this.client.searchRuns({
+      experiment_ids: search.experimentIds,
+      ...(filter ? { filter } : {}),
+      run_view_type: search.viewType ?? 'ACTIVE_ONLY',
+      max_results: search.maxResults ?? 1000,
+      ...(search.pageToken ? { page_token: search.pageToken } : {}),
+    });
+    const runs = (page.runs ?? []).map(toRun).filter((r) => !statuses || statuses.includes(r.info.status));
+    return page.next_page_token ? { runs, nextPageToken: page.next_page_token } : { runs };
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    this.refuseOffline(runId);
+    await notFound(this.client.deleteRun(runId), `run ${runId}`);
+  }
+
+  async restoreRun(runId: string): Promise<void> {
+    this.refuseOffline(runId);
+    await notFound(this.client.restoreRun(runId), `run ${runId}`);
+  }
+
+  // --- logging ----------------------------------------------------------------------------------------
+
+  async logBatch(runId: string, batch: LogBatch): Promise<void> {
+    validateBatch(batch);
+    const content = {
+      metrics: (batch.metrics ?? []).map(toRestMetric),
+      params: (batch.params ?? []).map((p): RestKeyValue => ({ key: p.key, value: p.value })),
+      tags: (batch.tags ?? []).map((t): RestKeyValue => ({ key: t.key, value: t.value })),
+    };
+    const op: SpoolOp = { op: 'batch' };
+    if (content.metrics.length) op.metrics = content.metrics;
+    if (content.params.length) op.params = content.params;
+    if (content.tags.length) op.tags = content.tags;
+    await this.write(runId, () => invalidParam(this.client.logBatch(runId, content), runId), op);
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.write(runId, () => notFound(this.client.deleteTag(runId, key), `tag '${key}' of run ${runId}`), { op: 'deleteTag', key });
+  }
+
+  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+    const datasets = inputs.map(toRestDatasetInput);
+    await this.write(runId, () => this.client.logInputs(runId, datasets), { op: 'inputs', datasets });
+  }
+
+  async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {
+    this.refuseOffline(runId);
+    const points = (await notFound(this.client.getMetricHistory(runId, key), `run ${runId}`)).map(toMetricPoint);
+    return points.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+  }
+
+  // --- artifacts --------------------------------------------------------------------------------------
+
+  async putArtifact(runId: string, artifactPath: string, data: Uint8Array | string): Promise<void> {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    const contentType = contentTypeOf(artifactPath);
+    await this.write(
+      runId,
+      async () => this.client.uploadArtifact(await this.artifactUri(runId), artifactPath, bytes, contentType),
+      { op: 'artifact', path: artifactPath, contentType, base64: Buffer.from(bytes).toString('base64') },
+    );
+  }
+
+  async putArtifactFile(runId: string, localPath: string, artifactDir?: string): Promise<void> {
+    const name = basename(localPath);
+    await this.putArtifact(runId, artifactDir ? posix.join(artifactDir, name) : name, readLocal(localPath));
+  }
+
+  async putArtifactDir(runId: string, localDir: string, artifactDir?: string): Promise<void> {
+    for (const entry of readdirSync(localDir).sort()) {
+      const local = join(localDir, entry);
+      const target = artifactDir ? posix.join(artifactDir, entry) : entry;
+      if (statSync(local).isDirectory()) await this.putArtifactDir(runId, local, target);
+      else await this.putArtifact(runId, target, readLocal(local));
+    }
+  }
+
+  async listArtifacts(runId: string, path = ''): Promise<ArtifactEntry[]> {
+    this.refuseOffline(runId);
+    const files = await notFound(this.client.listArtifacts(runId, path), `run ${runId}`);
+    return files.map((f) => (f.file_size !== undefined ? { path: f.path, isDir: f.is_dir, fileSize: f.file_size } : { path: f.path, isDir: f.is_dir }));
+  }
+
+  async getArtifact(runId: string, artifactPath: string): Promise<Uint8Array> {
+    this.refuseOffline(runId);
+    return notFound(this.client.downloadArtifact(await this.artifactUri(runId), artifactPath), `artifact '${artifactPath}' of run ${runId}`);
+  }
+
+  async close(): Promise<void> {
+    this.offline.clear();
+  }
+
+  // --- offline mode -----------------------------------------------------------------------------------
+
+  /** Online: `online()`; once the server stayed unreachable, or for a run already offline: the spool. */
+  private async write(runId: string, online: () => Promise<unknown>, op: SpoolOp): Promise<void> {
+    const spooled = this.offline.get(runId);
+    if (spooled) {
+      spooled.append(op);
+      return;
+    }
+    try {
+      await online();
+    } catch (e) {
+      if (!isUnreachable(e)) throw e;
+      const spool = SpoolFile.create(this.spoolDir, {
+        trackingUri: this.uri,
+        localRunId: runId,
+        serverRunId: runId,
+        createKey: this.createKeys.get(runId) ?? randomUUID(),
+      });
+      this.offline.set(runId, spool);
+      this.warn(`tracking server ${this.uri} is unreachable (${e.reason}); run ${runId} continues in ${spool.path} (replay: workbench tracking sync)`);
+      spool.append(op);
+    }
+  }
+
+  /** At the end of an offline run: one replay attempt; the spool stays for `workbench tracking sync` if it fails. */
+  private async tryReplay(runId: string): Promise<void> {
+    const spool = this.offline.get(runId);
+    if (!spool) return;
+    const report = await syncSpoolFile(SpoolFile.read(spool.path), this.client);
+    if (report.ok) {
+      renameSync(spool.path, `${spool.path}.synced`);
+      this.offline.delete(runId);
+      this.warn(`run ${runId} replayed to ${this.uri} as run ${report.serverRunId} (${report.metricsSent} metric points sent)`);
+    } else {
+      this.warn(`run ${runId} stays in ${spool.path}: ${report.error}; replay later with: workbench tracking sync`);
+    }
+  }
+
+  private localInfo(runId: string, update: RunUpdate): RunInfo {
+    const base: RunInfo = this.offlineInfo.get(runId) ?? {
+      runId,
+      experimentId: '',
+      runName: '',
+      userId: '',
+      status: 'RUNNING',
+      startTime: 0,
+      endTime: null,
+      artifactUri: '',
+      lifecycleStage: 'active',
+    };
+    const info: RunInfo = { ...base, ...(update.status ? { status: update.status } : {}), ...(update.endTime !== undefined ? { endTime: update.endTime } : {}) };
+    if (update.runName !== undefined) info.runName = update.runName;
+    this.offlineInfo.set(runId, info);
+    return info;
+  }
+
+  private refuseOffline(runId: string): void {
+    const spool = this.offline.get(runId);
+    if (spool) {
+      throw new WorkbenchError('TRACKING_REQUEST', `run ${runId} is in the local spool ${spool.path}, not yet on ${this.uri}`, {
+        where: { source: this.uri },
+        hint: 'replay it with: workbench tracking sync',
+      });
+    }
+  }
+
+  private async artifactUri(runId: string): Promise<string> {
+    const known = this.artifactUris.get(runId);
+    if (known !== undefined) return known;
+    const run = await notFound(this.client.getRun(runId), `run ${runId}`);
+    this.artifactUris.set(runId, run.info.artifact_uri ?? '');
+    return run.info.artifact_uri ?? '';
+  }
+}
+
+function isUnreachable(e: unknown): e is MlflowRestError {
+  return e instanceof MlflowRestError && e.unreachable;
+}
+
+/** The store contract's TRACKING_NOT_FOUND for the server's RESOURCE_DOES_NOT_EXIST (status and code kept in details). */
+async function notFound<T>(p: Promise<T>, what: string): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if (!isMlflowRestError(e, 'RESOURCE_DOES_NOT_EXIST')) throw e;
+    throw new WorkbenchError('TRACKING_NOT_FOUND', `${what} does not exist on ${e.where?.source ?? 'the tracking server'}: ${e.reason}`, {
+      where: e.where,
+      cause: e,
+      details: e.details,
+    });
+  }
+}
+
+/** A param logged again with another value: TRACKING_INVALID (the server says 400 or, FileStore-backed, 500). */
+async function invalidParam(p: Promise<void>, runId: string): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof MlflowRestError && /Changing param values is not allowed/.test(e.reason)) {
+      const key = /key'?[=:] ?'([^']+)'/.exec(e.reason)?.[1];
+      throw new WorkbenchError('TRACKING_INVALID', `run ${runId}: ${key ? `param '${key}' ` : 'a param '}was already logged with another value (${e.reason.replace(/^.*?: HTTP [^:]*: /, '')})`, {
+        where: { ...e.where, ...(key ? { path: key } : {}) },
+        cause: e,
+        details: e.details,
+        hint: 'params are immutable in MLflow: log the new value under another key, or start a new run',
+      });
+    }
+    throw e;
+  }
+}
+
+function readLocal(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new WorkbenchError('IO', `cannot read artifact file ${path}: ${(e as Error).message}`, { where: { file: path }, cause: e });
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.jsonl': 'application/x-ndjson',
+  '.txt': 'text/plain',
+  '.log': 'text/plain',
+  '.csv': 'text/csv',
+  '.html': 'text/html',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.yaml': 'text/yaml',
+  '.diff': 'text/x-diff',
+};
+
+function contentTypeOf(path: string): string {
+  return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}
