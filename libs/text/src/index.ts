@@ -20,3 +20,7 @@ export { parseVocabTxt, formatVocabTxt, parseVocabJson, parseMerges, formatMerge
 export { loadTokenizer } from './load-tokenizer.ts';
 export { saveTokenizer, saveVocab } from './save-tokenizer.ts';
 export { pythonJson, compareCodePoints, PY_VERY_LARGE_INTEGER } from './python-json.ts';
+export { trainWordPiece, DEFAULT_WORDPIECE_TRAINER } from './train-wordpiece.ts';
+export type { WordPieceTrainerConfig, TrainedWordPiece } from './train-wordpiece.ts';
+export { makeBatches, restoreOrder, DEFAULT_BATCHING } from './make-batches.ts';
+export type { Batch, BatchingConfig } from './make-batches.ts';
