@@ -19,6 +19,8 @@ function an64(x: number[][], y: number[][], observed: number[][] | undefined, wu
 }
 
 describe('assume-negative-bce', () => {
+  beforeAll(async () => useBackend('cpu'));
+
   it('hand-checked: an unobserved entry at logit 0 costs log 2 as a negative', () => {
     // entries: observed positive at 0 (log 2), unobserved at 0 (log 2, target 0): mean log 2
     const r = assumeNegativeBceLoss({ logits: tf.tensor2d([[0, 0]]), labels: tf.tensor2d([[1, 0]]) });
