@@ -9,7 +9,7 @@ import { dumpMetaYaml, parseMetaYaml, type YamlValue } from './mlflow-yaml.ts';
 import type { StoreOpenContext } from './open-store.ts';
 import { decodePageToken, encodePageToken, pageSize } from './page-token.ts';
 import { parsePythonFloat, pythonFloatRepr } from './python-float.ts';
-import { generateRunName } from './run-names.ts';
+import { newRunTags } from './run-names.ts';
 import type {
   ArtifactEntry,
   CreateRunOptions,
@@ -105,8 +105,12 @@ export class FileStore implements TrackingStore {
     readonly root: string,
   ) {}
 
-  static open(ctx: Pick<StoreOpenContext, 'uri' | 'path'>): FileStore {
+  static open(ctx: Pick<StoreOpenContext, 'uri' | 'path'> & { readOnly?: boolean }): FileStore {
     const root = ctx.path!;
+    if (ctx.readOnly) {
+      if (!existsSync(root)) throw new WorkbenchError('TRACKING_NOT_FOUND', `no MLflow FileStore at '${root}' (tracking URI '${ctx.uri}')`, { where: { source: ctx.uri } });
+      return new FileStore(ctx.uri, root);
+    }
     try {
       mkdirSync(join(root, TRASH), { recursive: true });
     } catch (e) {
@@ -393,11 +397,7 @@ export class FileStore implements TrackingStore {
   }
 
   async createRun(options: CreateRunOptions): Promise<Run> {
-    const tags: Record<string, string> = { ...options.tags };
-    if (options.parentRunId !== undefined) tags[MLFLOW_TAGS.parentRunId] = options.parentRunId;
-    const runName = options.runName ?? tags[MLFLOW_TAGS.runName] ?? generateRunName();
-    tags[MLFLOW_TAGS.runName] = runName;
-    validateBatch({ tags: Object.entries(tags).map(([key, value]) => ({ key, value })) });
+    const { runName, tags } = newRunTags(options);
     const expDir = this.experimentDir(options.experimentId);
     const exp = await this.readExperiment(expDir);
     if (exp.lifecycleStage !== 'active') throw new WorkbenchError('TRACKING_INVALID', `experiment ${options.experimentId} is deleted: runs can only be created in active experiments`);

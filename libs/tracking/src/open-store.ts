@@ -12,6 +12,8 @@ export interface StoreOpenContext extends ParsedTrackingUri {
    * default `<cwd>/mlruns`, so runs land in `./mlruns/<exp>/<run>/artifacts` as with MLflow 3.7+.
    */
   artifactRoot: string;
+  /** Open an existing store for reading only: nothing is created or migrated (CLI `runs`, reports). */
+  readOnly: boolean;
 }
 
 export type StoreFactory = (ctx: StoreOpenContext) => TrackingStore | Promise<TrackingStore>;
@@ -33,6 +35,8 @@ export interface OpenStoreOptions {
   cwd?: string;
   /** Artifact root of a database store (default `<cwd>/mlruns`). */
   artifactRoot?: string;
+  /** Read an existing store without creating or changing anything. */
+  readOnly?: boolean;
 }
 
 /**
@@ -52,5 +56,5 @@ export async function openStore(options: string | OpenStoreOptions = {}): Promis
     });
   }
   const artifactRoot = resolve(cwd, opts.artifactRoot ?? DEFAULT_ARTIFACT_ROOT);
-  return STORE_SCHEMES.get(parsed.scheme)({ ...parsed, env, cwd, artifactRoot });
+  return STORE_SCHEMES.get(parsed.scheme)({ ...parsed, env, cwd, artifactRoot, readOnly: opts.readOnly ?? false });
 }

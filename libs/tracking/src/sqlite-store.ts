@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { WorkbenchError, type DatasetInput, type MetricPoint, type RunStatus } from '@workbench/core';
 import * as artifacts from './local-artifacts.ts';
 import type { StoreOpenContext } from './open-store.ts';
-import { generateRunName } from './run-names.ts';
+import { newRunTags } from './run-names.ts';
 import { MLFLOW_ALEMBIC_REVISION, MLFLOW_SCHEMA_SQL } from './sqlite-schema.ts';
 import { sqlMetricValue } from './sql-metric-value.ts';
 import { decodePageToken, encodePageToken, pageSize } from './page-token.ts';
@@ -78,12 +78,16 @@ export class SqliteStore implements TrackingStore {
     readonly artifactRoot: string,
   ) {}
 
-  static open(ctx: Pick<StoreOpenContext, 'uri' | 'path' | 'artifactRoot'> & { readonly?: boolean }): SqliteStore {
+  static open(ctx: Pick<StoreOpenContext, 'uri' | 'path' | 'artifactRoot'> & { readOnly?: boolean }): SqliteStore {
     const path = ctx.path ?? ':memory:';
     let db: Database.Database;
+    const readOnly = ctx.readOnly ?? false;
+    if (readOnly && path !== ':memory:' && !existsSync(path)) {
+      throw new WorkbenchError('TRACKING_NOT_FOUND', `no MLflow database at '${path}' (tracking URI '${ctx.uri}')`, { where: { source: ctx.uri } });
+    }
     try {
-      if (path !== ':memory:' && !ctx.readonly) mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path, { readonly: ctx.readonly ?? false, fileMustExist: ctx.readonly ?? false, timeout: 30_000 });
+      if (path !== ':memory:' && !readOnly) mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { readonly: readOnly, fileMustExist: readOnly, timeout: 30_000 });
     } catch (e) {
       throw new WorkbenchError('TRACKING_URI', `cannot open the SQLite store '${path}' of tracking URI '${ctx.uri}': ${(e as Error).message}`, {
         where: { source: ctx.uri },
@@ -91,7 +95,7 @@ export class SqliteStore implements TrackingStore {
       });
     }
     const store = new SqliteStore(ctx.uri, db, ctx.artifactRoot);
-    if (!ctx.readonly) store.init();
+    if (!readOnly) store.init();
     else store.checkRevision();
     return store;
   }
@@ -303,12 +307,7 @@ export class SqliteStore implements TrackingStore {
   }
 
   async createRun(options: CreateRunOptions): Promise<Run> {
-    const tags: Record<string, string> = { ...options.tags };
-    if (options.parentRunId !== undefined) tags[MLFLOW_TAGS.parentRunId] = options.parentRunId;
-    // MLflow: the name comes from run_name, else from a given mlflow.runName tag, else is generated.
-    const runName = options.runName ?? tags[MLFLOW_TAGS.runName] ?? generateRunName();
-    tags[MLFLOW_TAGS.runName] = runName;
-    validateBatch({ tags: Object.entries(tags).map(([key, value]) => ({ key, value })) });
+    const { runName, tags } = newRunTags(options);
     const runId = randomUUID().replace(/-/g, '');
     const row = this.tx(() => {
       const exp = this.experimentRow(options.experimentId);
