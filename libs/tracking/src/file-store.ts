@@ -576,8 +576,12 @@ export class FileStore implements TrackingStore {
   // ---------------------------------------------------------------- artifacts
 
   private async artifactDir(runId: string): Promise<string> {
-    const info = await this.readRunMeta(this.runDir(runId));
-    return artifacts.artifactUriToPath(info.artifactUri, runId);
+    const dir = this.runDir(runId);
+    const info = await this.readRunMeta(dir);
+    const path = artifacts.artifactUriToPath(info.artifactUri, runId);
+    // A store copied or moved elsewhere keeps absolute artifact URIs of its old place; its own folder is right.
+    if (!existsSync(path) && existsSync(join(dir, 'artifacts'))) return join(dir, 'artifacts');
+    return path;
   }
 
   async putArtifact(runId: string, artifactPath: string, data: Uint8Array | string): Promise<void> {

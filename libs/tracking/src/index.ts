@@ -40,3 +40,5 @@ export type { RestRetryConfig } from './rest/rest-retry.ts';
 export { DEFAULT_SPOOL_DIR, resolveSpoolDir, SpoolFile } from './rest/spool.ts';
 export { syncSpool, syncSpoolFile } from './rest/spool-sync.ts';
 export type { SpoolSyncReport, SpoolSyncOptions } from './rest/spool-sync.ts';
+export { TrackingReader } from './reader.ts';
+export type { FindRunsOptions } from './reader.ts';
