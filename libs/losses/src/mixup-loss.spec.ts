@@ -142,5 +142,16 @@ describe('mixup loss', () => {
         [2, 3],
       );
     });
+    it('[M, L] mixed logits with labelIndex: only each row\'s own label gets a gradient', () => {
+      const labelIndex = [2, 0];
+      const targets = [0.8, 0.3];
+      const z0 = [0.3, -1.2, 2.0, 1.5, 0.1, -0.7];
+      expectGradientMatches(
+        (x) => mixupLoss({ mixedLogits: x, labelIndex: tf.tensor1d(labelIndex, 'int32'), targets: tf.tensor1d(targets) }).loss,
+        (x) => labelIndex.reduce((a, l, m) => a + (targets[m]! - sigmoid64(x[m * 3 + l]!)) ** 2, 0),
+        z0,
+        [2, 3],
+      );
+    });
   });
 });
