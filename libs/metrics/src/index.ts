@@ -1,8 +1,6 @@
 // Public API of @workbench/metrics.
 export type { Matrix } from './matrix.ts';
 export { matrixFromFlat, column, checkBinaryMatrix, checkScoreMatrix, checkMultiLabelPair, checkBinaryVector, checkScoreVector } from './matrix.ts';
-export { binaryCurve } from './binary-curve.ts';
-export type { BinaryCurve } from './binary-curve.ts';
 export { averagePrecision } from './average-precision.ts';
 export { perLabelAveragePrecision, macroAveragePrecision } from './macro-average-precision.ts';
 export { microAveragePrecision } from './micro-average-precision.ts';

@@ -1,5 +1,5 @@
 import { WorkbenchError } from '@workbench/core';
-import type { Matrix } from './matrix.ts';
+import { checkScoreMatrix, type Matrix } from './matrix.ts';
 
 /** The decision threshold of every thresholded metric unless told otherwise. */
 export const DEFAULT_THRESHOLD = 0.5;
@@ -10,6 +10,7 @@ export const DEFAULT_THRESHOLD = 0.5;
  */
 export function binarize(scores: Matrix, threshold = DEFAULT_THRESHOLD): Uint8Array[] {
   checkThreshold(threshold);
+  checkScoreMatrix('scores', scores, 'binarize');
   return scores.map((row) => {
     const out = new Uint8Array(row.length);
     for (let j = 0; j < row.length; j++) out[j] = row[j] > threshold ? 1 : 0;

@@ -5,9 +5,6 @@ export { SCENARIOS, DEFAULT_SCENARIO, resolveScenario, removalRatio } from './sc
 export type { ScenarioConfig, ResolvedScenario } from './scenario.ts';
 export { applyScenario, REFERENCE_CHUNK_ROWS } from './apply-scenario.ts';
 export type { ScenarioResult, LabelKept, ApplyScenarioOptions } from './apply-scenario.ts';
-export { removePerLabel } from './per-label-removal.ts';
-export { removePerSample } from './per-sample-removal.ts';
-export type { PerSampleRemoval } from './per-sample-removal.ts';
 export { weightedSampleWithoutReplacement } from './weighted-sample.ts';
 export type { BatchSampler } from './batch-sampler.ts';
 export { LabelBalancedCycleSampler, DEFAULT_LABEL_BALANCED_CYCLE } from './label-balanced-cycle-sampler.ts';

@@ -1,5 +1,5 @@
-import type { Rng } from '@workbench/core';
-import type { Matrix } from '@workbench/metrics';
+import { WorkbenchError, type Rng } from '@workbench/core';
+import { checkBinaryMatrix, type Matrix } from '@workbench/metrics';
 
 /**
  * Iterative stratification for multi-label data (Sechidis, Tsoumakas & Vlahavas, ECML-PKDD 2011): assigns
@@ -9,8 +9,13 @@ import type { Matrix } from '@workbench/metrics';
  * Returns the fold of every row. Fold sizes match the proportions within a few rows, not exactly.
  */
 export function iterativeStratification(labels: Matrix, proportions: readonly number[], rng: Rng): Int32Array {
+  const where = { source: 'iterativeStratification' };
+  const L = checkBinaryMatrix('labels', labels, 'iterativeStratification');
+  const sum = proportions.reduce((a, b) => a + b, 0);
+  if (proportions.length < 2 || proportions.some((p) => !(p > 0)) || Math.abs(sum - 1) > 1e-9) {
+    throw new WorkbenchError('CONFIG_TYPE', `proportions must be 2 or more positive numbers summing to 1, got [${proportions.join(', ')}]`, { where });
+  }
   const n = labels.length;
-  const L = n === 0 ? 0 : labels[0].length;
   const folds = proportions.length;
   const fold = new Int32Array(n).fill(-1);
   const rowLabels: number[][] = labels.map((row) => {

@@ -1,5 +1,6 @@
 import { createRng } from '@workbench/core';
 import { applyScenario } from './apply-scenario.ts';
+import { iterativeStratification } from './iterative-stratification.ts';
 import { loadDebtagsTargetTrain } from './debtags-fixture.ts';
 import { resolveScenario } from './scenario.ts';
 import { carveValidation, trainValidationSplit } from './train-validation-split.ts';
@@ -55,5 +56,13 @@ describe('trainValidationSplit', () => {
     expect(() => trainValidationSplit(10, { validationFraction: 1 }, createRng(1))).toThrow('validationFraction must be in (0, 1), got 1');
     expect(() => trainValidationSplit(10, { validationFraction: 0.01 }, createRng(1))).toThrow('validationFraction 0.01 of 10 rows leaves no validation row');
     expect(() => trainValidationSplit(10, { stratify: 'label' as never }, createRng(1))).toThrow("stratify must be 'none' or 'iterative', got 'label'");
+  });
+});
+
+describe('iterativeStratification input checks', () => {
+  it('names bad proportions', () => {
+    expect(() => iterativeStratification([Uint8Array.from([1])], [0.5, 0.6], createRng(1))).toThrow(
+      'proportions must be 2 or more positive numbers summing to 1, got [0.5, 0.6]',
+    );
   });
 });

@@ -31,3 +31,11 @@ describe('weightedSampleWithoutReplacement', () => {
     for (let t = 0; t < 200; t++) expect(weightedSampleWithoutReplacement(items, [0, 1, 1], 2, rng).sort()).toEqual(['b', 'c']);
   });
 });
+
+describe('weightedSampleWithoutReplacement input checks', () => {
+  it('names the bad weight or k', () => {
+    expect(() => weightedSampleWithoutReplacement(['a', 'b'], [1, -1], 1, createRng(1))).toThrow('weights[1] must be a finite number >= 0, got -1');
+    expect(() => weightedSampleWithoutReplacement(['a', 'b'], [1, 0], 2, createRng(1))).toThrow('k must be an integer in 0..1 (items with positive weight), got 2');
+    expect(() => weightedSampleWithoutReplacement(['a'], [1, 1], 1, createRng(1))).toThrow('2 weights for 1 items');
+  });
+});

@@ -1,4 +1,4 @@
-import type { Rng } from '@workbench/core';
+import { WorkbenchError, type Rng } from '@workbench/core';
 
 /**
  * k distinct items drawn without replacement with probability proportional to their weights, one at a time
@@ -6,6 +6,14 @@ import type { Rng } from '@workbench/core';
  * same distribution. Weights are non-negative with at least k positive.
  */
 export function weightedSampleWithoutReplacement<T>(items: readonly T[], weights: readonly number[], k: number, rng: Rng): T[] {
+  const where = { source: 'weightedSampleWithoutReplacement' };
+  if (weights.length !== items.length) throw new WorkbenchError('CONFIG_TYPE', `${weights.length} weights for ${items.length} items`, { where });
+  const bad = weights.findIndex((v) => !(v >= 0 && Number.isFinite(v)));
+  if (bad >= 0) throw new WorkbenchError('CONFIG_TYPE', `weights[${bad}] must be a finite number >= 0, got ${String(weights[bad])}`, { where });
+  const drawable = weights.filter((v) => v > 0).length;
+  if (!Number.isInteger(k) || k < 0 || k > drawable) {
+    throw new WorkbenchError('CONFIG_TYPE', `k must be an integer in 0..${drawable} (items with positive weight), got ${String(k)}`, { where });
+  }
   const w = weights.slice();
   const out: T[] = [];
   for (let draw = 0; draw < k; draw++) {
