@@ -28,3 +28,7 @@ export { cleanNewsgroupPost, stripNewsgroupHeader, stripNewsgroupFooter, stripNe
 export type { NewsgroupsPart } from './newsgroups-cleaning.ts';
 export { parseSlotAnnotation, bioTags } from './massive-annotation.ts';
 export type { SlotAnnotation } from './massive-annotation.ts';
+export { generateSyntheticCorpus, syntheticWord, DEFAULT_SYNTHETIC_CORPUS } from './synthetic-corpus.ts';
+export type { SyntheticCorpusConfig, SyntheticCorpus, SyntheticTruth } from './synthetic-corpus.ts';
+export { summarizeDataset, lengthStats, percentile } from './dataset-summary.ts';
+export type { DatasetSummary, SplitSummary, TaskSummary, LengthStats } from './dataset-summary.ts';
