@@ -134,7 +134,7 @@ export class RestTransport {
       response = await this.fetchImpl(url, { method: req.method, headers, body, signal: AbortSignal.timeout(this.retry.requestTimeoutMs) });
     } catch (e) {
       const code = networkCode(e);
-      return { kind: 'retry', status: undefined, errorCode: undefined, message: `network error ${code ?? String(e)}`, maybeApplied: !NOT_SENT_CODES.has(code ?? ''), cause: e };
+      return { kind: 'retry', status: undefined, errorCode: undefined, message: `network error ${code ?? innermostMessage(e)}`, maybeApplied: !NOT_SENT_CODES.has(code ?? ''), cause: e };
     }
     let text: string;
     try {
@@ -197,4 +197,16 @@ function networkCode(e: unknown): string | undefined {
     else cur = c.cause;
   }
   return undefined;
+}
+
+/** The deepest `cause` message ("fetch failed" says nothing; its cause says e.g. "bad port"). */
+function innermostMessage(e: unknown): string {
+  let cur: unknown = e;
+  let msg = String(e);
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const c = cur as { message?: unknown; cause?: unknown };
+    if (typeof c.message === 'string' && c.message !== '') msg = c.message;
+    cur = c.cause;
+  }
+  return msg;
 }
