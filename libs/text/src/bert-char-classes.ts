@@ -2,6 +2,11 @@
  * Character classes exactly as Hugging Face's slow BertTokenizer (transformers 4.30) defines them, plus
  * Python's `str.split()` / `str.strip()` whitespace, which the reference uses between the steps.
  * Everything works on code points (a Python `str` is a sequence of code points, a JS string of UTF-16 units).
+ *
+ * Categories come from Node's ICU (Unicode 17 in Node 20.20) where the reference used its Python's database
+ * (Unicode 14 in the fixtures' Python 3.11): a character assigned after Unicode 14 is "unassigned" (Cn, so
+ * dropped as a control character) for that reference and a real character here. Nothing else differs;
+ * test/fixtures/bert-fuzz.json pins the rest against CPython.
  */
 
 const ZS = /^\p{Zs}$/u;
