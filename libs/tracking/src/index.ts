@@ -42,3 +42,5 @@ export { syncSpool, syncSpoolFile } from './rest/spool-sync.ts';
 export type { SpoolSyncReport, SpoolSyncOptions } from './rest/spool-sync.ts';
 export { TrackingReader } from './reader.ts';
 export type { FindRunsOptions } from './reader.ts';
+export { WORKBENCH_TAGS, RUN_ARTIFACTS, recordRunMetadata, runToCompletion, readGitState, configParams } from './run-metadata.ts';
+export type { RunMetadata, RecordedMetadata, GitState } from './run-metadata.ts';
