@@ -9,12 +9,15 @@ function columns(rows: number, counts: number[]): Uint8Array[] {
 }
 
 function checkConsistent(truth: Uint8Array[], r: ScenarioResult): void {
-  const hidden = new Set(r.hidden.map(([i, j]) => `${i},${j}`));
+  const hidden = new Set(r.hidden.map(([i, j]) => i * 1000 + j));
+  let wrong = 0;
   truth.forEach((row, i) =>
     row.forEach((t, j) => {
-      expect(r.observed[i][j]).toBe(t === 1 && !hidden.has(`${i},${j}`) ? 1 : 0);
+      if (r.observed[i][j] !== (t === 1 && !hidden.has(i * 1000 + j) ? 1 : 0)) wrong++;
     }),
   );
+  expect(wrong).toBe(0);
+  expect(hidden.size).toBe(r.hidden.length);
 }
 
 describe('applyScenario, per label', () => {
@@ -147,5 +150,22 @@ describe('kept fractions on debtags-dev target train (1,672 rows, 4,010 positive
     expect(kept('keep50', {}).observedPositives).toBe(2006);
     expect(kept('keep30', {}).observedPositives).toBe(1204);
     expect(kept('keep10', {}).observedPositives).toBe(402);
+  });
+});
+
+describe('applyScenario invariants on random matrices, every mode', () => {
+  const modes = ['per-label', 'per-sample'] as const;
+  const scopes = ['split', 'chunk1000'] as const;
+  it.each(modes.flatMap((m) => scopes.map((s) => [m, s] as const)))('%s / %s: observed within truth, hidden = truth - observed, >= 1 kept per label', (removal, scope) => {
+    const rng = createRng(`${removal}-${scope}`);
+    for (const name of ['keep50', 'keep30', 'keep10', 'keep0', 'keep73']) {
+      const rows = 50 + rng.int(1200);
+      const truth = Array.from({ length: rows }, () => Uint8Array.from({ length: 6 }, (_, j) => (rng.next() < 0.05 * (j + 1) ? 1 : 0)));
+      truth[0].fill(1); // every label has a positive
+      const r = applyScenario(truth, resolveScenario(name, { removal, scope }), rng.derive(name));
+      checkConsistent(truth, r);
+      expect(r.observedPositives + r.hidden.length).toBe(r.positives);
+      expect(r.perLabel.every((l) => l.observed >= 1)).toBe(true);
+    }
   });
 });
