@@ -50,6 +50,8 @@ export function parseTrackingUri(resolved: ResolvedTrackingUri, cwd: string = pr
     });
   };
   if (uri.trim() !== uri || uri === '') fail('is empty or has surrounding spaces');
+  // MLflow reads the bare word 'databricks' as the Databricks scheme, not as a folder.
+  if (uri === 'databricks') return { scheme: 'databricks', uri, source };
   const m = SCHEME_RE.exec(uri);
   // A one-letter "scheme" is a Windows drive (C:\runs): a path, as in MLflow.
   if (!m || m[1].length === 1) return { scheme: 'file', uri, source, path: resolve(cwd, uri) };
