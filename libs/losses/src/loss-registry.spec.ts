@@ -1,5 +1,6 @@
 import { WorkbenchError } from '@workbench/core';
-import { tf, useBackend } from '@workbench/tensor';
+import { createRng } from '@workbench/core';
+import { TEST_BACKENDS, tf, useBackend } from '@workbench/tensor';
 import { LOSSES, createLoss } from './loss-registry.ts';
 import type { LossInputs } from './loss-types.ts';
 
@@ -67,5 +68,41 @@ describe('loss registry', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(Object.values(inputs));
+  });
+
+  it.each(LOSSES.names())('%s: the same value and gradient on every backend at a realistic size (B = 64, L = 20)', async (name) => {
+    const rng = createRng(`losses-${name}`);
+    const B = 64;
+    const L = 20;
+    const matrix = (f: () => number): number[][] => Array.from({ length: B }, () => Array.from({ length: L }, f));
+    const logits = matrix(() => rng.normal(0, 3));
+    const labels = matrix(() => (rng.next() < 0.1 ? 1 : 0));
+    const teacher = matrix(() => rng.normal(0, 3));
+    const domain = Array.from({ length: B }, () => rng.normal(0, 2));
+    const results: { value: number; grad: number[] }[] = [];
+    for (const backend of TEST_BACKENDS) {
+      await useBackend(backend);
+      const inputs: LossInputs = {
+        logits: tf.tensor2d(logits),
+        labels: tf.tensor2d(labels),
+        mixedLogits: tf.tensor1d(logits.map((r) => r[0]!).slice(0, L)),
+        targets: tf.tensor1d(logits.map((r) => 1 / (1 + Math.exp(-r[1]!))).slice(0, L)),
+        teacherLogits: tf.tensor2d(teacher),
+        domainLogits: tf.tensor1d(domain),
+        domainLabels: tf.tensor1d(domain.map((_, i) => i % 2)),
+      };
+      const loss = createLoss(name, EXTRA[name]);
+      const first = LOSSES.get(name).requiredInputs[0]!;
+      const { value, grad: grads } = tf.valueAndGrad((x: tf.Tensor) => loss.compute({ ...inputs, [first]: x }).loss)(inputs[first]!);
+      results.push({ value: value.dataSync()[0] as number, grad: Array.from(grads.dataSync()) });
+      tf.dispose([value, grads, ...Object.values(inputs)]);
+    }
+    const [a, b] = results as [{ value: number; grad: number[] }, { value: number; grad: number[] }];
+    expect(Number.isFinite(a.value)).toBe(true);
+    expect(Math.abs(a.value - b.value)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(a.value)));
+    const scale = Math.max(...a.grad.map(Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    a.grad.forEach((g, i) => expect(Math.abs(g - b.grad[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+    await useBackend('cpu');
   });
 });

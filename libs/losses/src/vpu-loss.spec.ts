@@ -1,3 +1,4 @@
+import { createRng } from '@workbench/core';
 import { TEST_BACKENDS, tf, useBackend } from '@workbench/tensor';
 import { expectGradientMatches, rows, scalarValue, sigmoid64, values } from '../test/grad-check.ts';
 import { DEFAULT_VPU, VPU_LOSS, vpuLoss } from './vpu-loss.ts';
@@ -93,6 +94,18 @@ describe('vpu', () => {
 
   describe.each(TEST_BACKENDS)('gradient on %s', (backend) => {
     beforeAll(async () => useBackend(backend));
+    it('matches the float64 value and finite differences at a realistic size (B = 64, L = 20, 10% observed)', () => {
+      const rng = createRng('realistic');
+      const x0 = Array.from({ length: 64 * 20 }, () => rng.normal(0, 3));
+      const y = rows(Array.from({ length: 64 * 20 }, () => (rng.next() < 0.1 ? 1 : 0)), 20);
+      // Finite differences on 80 random entries keep the test fast (each costs two full float64 evaluations).
+      const coords = rng.sample(x0.map((_, i) => i), 80);
+      const r = vpuLoss({ logits: tf.tensor2d(rows(x0, 20)), labels: tf.tensor2d(y) });
+      const ref = vpu64(rows(x0, 20), y).loss;
+      expect(Math.abs(scalarValue(r.loss) - ref)).toBeLessThan(1e-5 * Math.max(1, Math.abs(ref)));
+      tf.dispose([r.perLabel!, ...Object.values(r.parts!)]);
+      expectGradientMatches((x) => vpuLoss({ logits: x, labels: tf.tensor2d(y) }).loss, (x) => vpu64(rows(x, 20), y).loss, x0, [64, 20], 1e-3, coords);
+    });
     const y = [[1, 0, 1], [0, 1, 0], [0, 0, 1], [1, 0, 0]];
     const x0 = [0.3, -1.2, 2.0, 1.5, 0.1, -0.7, -0.4, 0.9, 0.2, 2.2, -2.5, 1.1];
     it('matches finite differences', () => {
