@@ -141,6 +141,8 @@ describe('spool: a server that stays unreachable loses nothing', () => {
     expect(exp.experimentId).toBe('offline:offline-exp');
     const { info } = await s.createRun({ experimentId: exp.experimentId, runName: 'offline-run', tags: { k: 'v' } });
     await s.logBatch(info.runId, { metrics: metrics(4), params: [{ key: 'lr', value: '0.1' }] });
+    await expect(s.logBatch(info.runId, { params: [{ key: 'lr', value: '0.2' }] })).rejects.toMatchObject({ code: 'TRACKING_INVALID' });
+    for (let beat = 0; beat < 5; beat++) await s.logBatch(info.runId, { tags: [{ key: 'workbench.heartbeat', value: String(beat) }] });
     await s.logInputs(info.runId, [{ name: 'ds', digest: 'd1', source: '{}', sourceType: 'local' }]);
     await expect(s.getRun(info.runId)).rejects.toThrow(/is in the local spool/);
     await s.updateRun(info.runId, { status: 'FINISHED', endTime: 7 });
@@ -159,6 +161,11 @@ describe('spool: a server that stays unreachable loses nothing', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]!.info).toMatchObject({ run_name: 'offline-run', status: 'FINISHED', end_time: 7 });
     expect(runs[0]!.tags.get('k')).toBe('v');
+    expect(runs[0]!.params.get('lr')).toBe('0.1');
+    // Five spooled heartbeats became one request with the last value.
+    expect(runs[0]!.tags.get('workbench.heartbeat')).toBe('4');
+    const tagBatches = fake.server.seen.filter((r) => r.pathname.endsWith('/runs/log-batch') && JSON.stringify(r.json).includes('workbench.heartbeat'));
+    expect(tagBatches).toHaveLength(2);
     expect(runs[0]!.inputs).toHaveLength(1);
     expect(fake.history(r1!.serverRunId!, 'loss').map((p) => p.value)).toEqual([1, 'NaN', 'Infinity', 0.25]);
   });

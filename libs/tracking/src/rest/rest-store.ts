@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { basename, extname, join, posix } from 'node:path';
 import { WorkbenchError, type DatasetInput, type MetricPoint } from '@workbench/core';
 import { MLFLOW_TAGS, TERMINAL_STATUSES } from '../store.ts';
 import type { ArtifactEntry, CreateRunOptions, Experiment, LogBatch, Run, RunInfo, RunPage, RunSearch, RunUpdate, TrackingStore, ViewType } from '../store.ts';
-import { validateBatch, validateExperimentTag } from '../validation.ts';
+import { paramChangedError, validateBatch, validateExperimentTag } from '../validation.ts';
 import { MlflowRestClient } from './mlflow-rest-client.ts';
 import { MlflowRestError, isMlflowRestError } from './mlflow-rest-error.ts';
 import type { CreateRunRequest, RestKeyValue } from './mlflow-rest-types.ts';
 import { toExperiment, toFilter, toMetricPoint, toRestDatasetInput, toRestMetric, toRun, toRunInfo } from './rest-conversions.ts';
 import type { RestTransportOptions } from './rest-transport.ts';
 import { resolveSpoolDir, SpoolFile, type SpoolOp } from './spool.ts';
-import { syncSpoolFile } from './spool-sync.ts';
+import { syncedName, syncSpoolFile } from './spool-sync.ts';
 
 export interface RestStoreOptions extends RestTransportOptions {
   /** Where runs go when the server stays unreachable (default WORKBENCH_SPOOL_DIR or ./.workbench/spool). */
@@ -41,6 +41,9 @@ export class RestStore implements TrackingStore {
   private readonly offlineInfo = new Map<string, RunInfo>();
   private readonly artifactUris = new Map<string, string>();
   private readonly createKeys = new Map<string, string>();
+  private readonly spooledParams = new Map<string, Map<string, string>>();
+  /** Spool headers of runs created offline, to start a new spool if the old one was replayed meanwhile. */
+  private readonly localHeaders = new Map<string, Parameters<typeof SpoolFile.create>[1]>();
 
   constructor(
     readonly uri: string,
@@ -120,14 +123,16 @@ export class RestStore implements TrackingStore {
     }
     // Offline: a local run id; the spool holds the create request and its idempotency key.
     const localRunId = randomUUID().replace(/-/g, '');
-    const spool = SpoolFile.create(this.spoolDir, {
+    const header = {
       trackingUri: this.uri,
       localRunId,
       createKey,
       ...(offlineExperiment ? { experimentName: options.experimentId.slice(OFFLINE_EXPERIMENT.length) } : { experimentId: options.experimentId }),
       create: request,
-    });
+    };
+    const spool = SpoolFile.create(this.spoolDir, header);
     this.offline.set(localRunId, spool);
+    this.localHeaders.set(localRunId, header);
     this.warn(`tracking server ${this.uri} is unreachable; run ${localRunId} is spooled to ${spool.path} (replay: workbench tracking sync)`);
     const info: RunInfo = {
       runId: localRunId,
@@ -270,8 +275,9 @@ export class RestStore implements TrackingStore {
 
   /** Online: `online()`; once the server stayed unreachable, or for a run already offline: the spool. */
   private async write(runId: string, online: () => Promise<unknown>, op: SpoolOp): Promise<void> {
-    const spooled = this.offline.get(runId);
+    const spooled = this.liveSpool(runId);
     if (spooled) {
+      this.checkSpooledParams(runId, op);
       spooled.append(op);
       return;
     }
@@ -287,8 +293,39 @@ export class RestStore implements TrackingStore {
       });
       this.offline.set(runId, spool);
       this.warn(`tracking server ${this.uri} is unreachable (${e.reason}); run ${runId} continues in ${spool.path} (replay: workbench tracking sync)`);
+      this.checkSpooledParams(runId, op);
       spool.append(op);
     }
+  }
+
+  /**
+   * The spool of an offline run. When `workbench tracking sync` replayed it meanwhile (the file became
+   * `.synced`), a run the server knows goes back online; a run created offline starts a new spool with the same
+   * create key, which the next sync appends to the run the first one created.
+   */
+  private liveSpool(runId: string): SpoolFile | undefined {
+    const spool = this.offline.get(runId);
+    if (!spool || existsSync(spool.path)) return spool;
+    const header = this.localHeaders.get(runId);
+    if (!header) {
+      this.offline.delete(runId);
+      return undefined;
+    }
+    const fresh = SpoolFile.create(this.spoolDir, header);
+    this.offline.set(runId, fresh);
+    return fresh;
+  }
+
+  /** Params are immutable: while spooling, the store refuses a changed one as the server would. */
+  private checkSpooledParams(runId: string, op: SpoolOp): void {
+    if (op.op !== 'batch' || !op.params) return;
+    let known = this.spooledParams.get(runId);
+    if (!known) this.spooledParams.set(runId, (known = new Map()));
+    for (const p of op.params) {
+      const old = known.get(p.key);
+      if (old !== undefined && old !== p.value) throw paramChangedError(runId, p.key, old, p.value);
+    }
+    for (const p of op.params) known.set(p.key, p.value);
   }
 
   /** At the end of an offline run: one replay attempt; the spool stays for `workbench tracking sync` if it fails. */
@@ -297,7 +334,7 @@ export class RestStore implements TrackingStore {
     if (!spool) return;
     const report = await syncSpoolFile(SpoolFile.read(spool.path), this.client);
     if (report.ok) {
-      renameSync(spool.path, `${spool.path}.synced`);
+      renameSync(spool.path, syncedName(spool.path));
       this.offline.delete(runId);
       this.warn(`run ${runId} replayed to ${this.uri} as run ${report.serverRunId} (${report.metricsSent} metric points sent)`);
     } else {
@@ -324,7 +361,7 @@ export class RestStore implements TrackingStore {
   }
 
   private refuseOffline(runId: string): void {
-    const spool = this.offline.get(runId);
+    const spool = this.liveSpool(runId);
     if (spool) {
       throw new WorkbenchError('TRACKING_REQUEST', `run ${runId} is in the local spool ${spool.path}, not yet on ${this.uri}`, {
         where: { source: this.uri },

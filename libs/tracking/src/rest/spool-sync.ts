@@ -2,7 +2,7 @@ import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { MlflowRestClient } from './mlflow-rest-client.ts';
 import { isMlflowRestError } from './mlflow-rest-error.ts';
-import type { RestMetric } from './mlflow-rest-types.ts';
+import type { RestKeyValue, RestMetric } from './mlflow-rest-types.ts';
 import type { RestTransportOptions } from './rest-transport.ts';
 import { SpoolFile, type SpoolContent } from './spool.ts';
 
@@ -47,11 +47,26 @@ export async function syncSpoolFile(content: SpoolContent, client: MlflowRestCli
     }
     report.serverRunId = runId;
     const metrics: RestMetric[] = [];
+    // Params and tags of consecutive batches are coalesced (a heartbeat tag spooled every 30 s for hours
+    // becomes one value); the pending ones are sent before any other operation, so order is kept.
+    let params: RestKeyValue[] = [];
+    let tags: RestKeyValue[] = [];
+    const flush = async (): Promise<void> => {
+      // The store refuses a changed param while spooling; should a file still hold one, the first value wins, as on the server.
+      const firstParams = [...new Map(params.reverse().map((p) => [p.key, p])).values()].reverse();
+      if (firstParams.length || tags.length) await client.logBatch(runId!, { params: firstParams, tags });
+      params = [];
+      tags = [];
+    };
     for (const op of ops) {
       if (op.op === 'batch') {
         metrics.push(...(op.metrics ?? []));
-        if (op.params?.length || op.tags?.length) await client.logBatch(runId, { params: op.params, tags: op.tags });
-      } else if (op.op === 'inputs') await client.logInputs(runId, op.datasets);
+        params.push(...(op.params ?? []));
+        tags.push(...(op.tags ?? []));
+        continue;
+      }
+      await flush();
+      if (op.op === 'inputs') await client.logInputs(runId, op.datasets);
       else if (op.op === 'deleteTag') {
         await client.deleteTag(runId, op.key).catch((e: unknown) => {
           if (!isMlflowRestError(e, 'RESOURCE_DOES_NOT_EXIST')) throw e;
@@ -61,6 +76,7 @@ export async function syncSpoolFile(content: SpoolContent, client: MlflowRestCli
         await client.uploadArtifact(artifactUri, op.path, Buffer.from(op.base64, 'base64'), op.contentType);
       }
     }
+    await flush();
     const missing = metrics.length ? await client.missingMetricPoints(runId, metrics) : [];
     report.metricsAlreadyPresent = metrics.length - missing.length;
     if (missing.length) await client.logBatch(runId, { metrics: missing });
@@ -98,8 +114,15 @@ export async function syncSpool(dir: string, options: SpoolSyncOptions = {}): Pr
       clients.set(uri, client);
     }
     const report = await syncSpoolFile(content, client);
-    if (report.ok && options.markSynced !== false) renameSync(path, `${path}.synced`);
+    if (report.ok && options.markSynced !== false) renameSync(path, syncedName(path));
     reports.push(report);
   }
   return reports;
+}
+
+/** `<file>.synced`, or `<file>.synced.<n>` when a run was spooled and replayed more than once. */
+export function syncedName(path: string): string {
+  let name = `${path}.synced`;
+  for (let n = 2; existsSync(name); n++) name = `${path}.synced.${n}`;
+  return name;
 }
