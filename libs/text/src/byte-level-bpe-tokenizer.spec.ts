@@ -78,6 +78,14 @@ describe('ByteLevelBpeTokenizer behaviour beyond the fixture', () => {
     expect(tok.tokenize('the fox')[0]).not.toBe('Ġthe');
   });
 
+  it('encodes pre-split words with a prefix space on each word, and word ids', () => {
+    const enc = tok.encodeWords(['The', 'dog', 'jumps']);
+    const pieces = ['The', 'dog', 'jumps'].map((w) => tok.tokenize(` ${w}`));
+    expect(pieces[1]).toEqual(['Ġdog']);
+    expect(enc.tokens).toEqual(['<s>', ...pieces.flat(), '</s>']);
+    expect(enc.wordIds).toEqual([null, ...pieces.flatMap((p, i) => p.map(() => i)), null]);
+  });
+
   it('never produces <unk>: any byte string is covered', () => {
     const text = 'naïve 🙂 \u0000 \u{10ffff}';
     const ids = tok.encode(text, { addSpecialTokens: false }).inputIds;

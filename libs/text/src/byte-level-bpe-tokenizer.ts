@@ -74,6 +74,17 @@ export class ByteLevelBpeTokenizer extends PretrainedTokenizer {
     return text;
   }
 
+  /** As the reference with is_split_into_words: every word gets a prefix space, whatever add_prefix_space says. */
+  protected override tokenizeWord(word: string): string[] {
+    const spaced = word.length > 0 && !isPythonSpace(String.fromCodePoint(word.codePointAt(0) as number)) ? ` ${word}` : word;
+    const out: string[] = [];
+    for (const seg of this.splitter.split(spaced)) {
+      if (seg.added) out.push(seg.text);
+      else for (const t of this.tokenizeSegment(seg.text)) out.push(t);
+    }
+    return out;
+  }
+
   /** The GPT-2 pre-tokenizer pieces of a text (no added-token handling): for inspection and tests. */
   preTokenize(text: string): string[] {
     return gpt2PreTokenize(text);

@@ -127,12 +127,19 @@ export abstract class PretrainedTokenizer implements Tokenizer {
   }
 
   encode(text: string, options: EncodeOptions = {}): Encoding {
+    const first = this.tokensToIds(this.tokenize(text));
+    const second = options.pair === undefined ? undefined : this.tokensToIds(this.tokenize(options.pair));
+    return this.encodeIds(first, second, options);
+  }
+
+  /** Truncation, special tokens, token types and padding for already tokenized ids (HF `prepare_for_model`). */
+  encodeIds(firstIds: readonly number[], secondIds?: readonly number[], options: Omit<EncodeOptions, 'pair'> = {}): Encoding {
     const padding = options.padding ?? false;
     const maxLength = this.resolveMaxLength(options);
     const truncation = options.truncation ?? maxLength !== undefined;
     const addSpecial = options.addSpecialTokens ?? true;
-    let first = this.tokensToIds(this.tokenize(text));
-    let second = options.pair === undefined ? undefined : this.tokensToIds(this.tokenize(options.pair));
+    let first = firstIds.slice();
+    let second = secondIds?.slice();
     if (truncation && maxLength !== undefined) {
       const extra = addSpecial ? this.numSpecialTokens(second !== undefined) : 0;
       if (maxLength < extra) {
@@ -164,10 +171,42 @@ export abstract class PretrainedTokenizer implements Tokenizer {
   }
 
   /**
-   * Encodes texts into one padded batch: to the longest row (`padding: 'longest'`, the default) or to
-   * `maxLength` ('max_length'). Rows of a batch always have one length, so `padding: false` is rejected.
+   * Encodes a pre-split text (HF `is_split_into_words=True`): each word is tokenized on its own (byte-level
+   * BPE puts a space before each word, as the reference does), and `wordIds[k]` is the index of the word
+   * token k came from, null for special and padding tokens: what token tagging needs to align labels with
+   * sub-words.
    */
-  encodeBatch(texts: readonly string[], options: EncodeOptions = {}): BatchEncoding {
+  encodeWords(words: readonly string[], options: Omit<EncodeOptions, 'pair'> = {}): Encoding & { wordIds: (number | null)[] } {
+    const ids: number[] = [];
+    const owner: number[] = [];
+    words.forEach((w, i) => {
+      for (const id of this.tokensToIds(this.tokenizeWord(w))) {
+        ids.push(id);
+        owner.push(i);
+      }
+    });
+    const maxLength = this.resolveMaxLength(options);
+    const truncation = options.truncation ?? maxLength !== undefined;
+    const addSpecial = options.addSpecialTokens ?? true;
+    let keep = ids.length;
+    if (truncation && maxLength !== undefined) keep = Math.max(0, Math.min(ids.length, maxLength - (addSpecial ? this.numSpecialTokens(false) : 0)));
+    const enc = this.encodeIds(ids.slice(0, keep), undefined, { ...options, truncation: false });
+    const before = addSpecial ? 1 : 0;
+    const wordIds: (number | null)[] = enc.inputIds.map((_, k) => (k >= before && k - before < keep ? (owner[k - before] as number) : null));
+    return { ...enc, wordIds };
+  }
+
+  /** One word of a pre-split text; the byte-level tokenizer overrides this to add the prefix space. */
+  protected tokenizeWord(word: string): string[] {
+    return this.tokenize(word);
+  }
+
+  /**
+   * Encodes texts into one padded batch: to the longest row (`padding: 'longest'`, the default) or to
+   * `maxLength` ('max_length'). A row may be a `[text, pair]` tuple. Rows of a batch always have one
+   * length, so `padding: false` is rejected.
+   */
+  encodeBatch(texts: readonly (string | readonly [string, string])[], options: EncodeOptions = {}): BatchEncoding {
     const padding = options.padding ?? 'longest';
     if (padding === false) {
       throw new WorkbenchError('CONFIG_INVALID', "encodeBatch pads every row to one length; padding: false is only valid for encode()", {
@@ -178,7 +217,7 @@ export abstract class PretrainedTokenizer implements Tokenizer {
     if (padding === 'max_length' && maxLength === undefined) {
       throw new WorkbenchError('CONFIG_INVALID', "padding 'max_length' needs maxLength (the tokenizer has no model_max_length)");
     }
-    const rows = texts.map((t) => this.encode(t, { ...options, padding: false }));
+    const rows = texts.map((t) => (typeof t === 'string' ? this.encode(t, { ...options, padding: false }) : this.encode(t[0], { ...options, pair: t[1], padding: false })));
     const length = padding === 'max_length' ? Math.max(maxLength as number, ...rows.map((r) => r.inputIds.length)) : Math.max(0, ...rows.map((r) => r.inputIds.length));
     const pad = (row: number[], value: number): number[] => (row.length < length ? row.concat(new Array<number>(length - row.length).fill(value)) : row);
     return {

@@ -58,7 +58,8 @@ export interface Tokenizer {
   /** Sub-word tokens of a text, no special tokens, no truncation. */
   tokenize(text: string): string[];
   encode(text: string, options?: EncodeOptions): Encoding;
-  encodeBatch(texts: readonly string[], options?: EncodeOptions): BatchEncoding;
+  /** A row may be a `[text, pair]` tuple (sentence pairs); every row is padded to one length. */
+  encodeBatch(texts: readonly (string | readonly [string, string])[], options?: EncodeOptions): BatchEncoding;
   decode(ids: readonly number[], options?: { skipSpecialTokens?: boolean }): string;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;

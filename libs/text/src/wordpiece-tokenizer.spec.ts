@@ -141,6 +141,27 @@ describe('WordPieceTokenizer behaviour beyond the fixture', () => {
     expect(greek.tokenize('ΟΔΟΣ')).toEqual(['οδοσ']);
   });
 
+  it('encodes pre-split words with word ids for label alignment', () => {
+    const enc = tok.encodeWords(['The', 'unhappiness', 'e-mail']);
+    expect(enc.tokens).toEqual(['[CLS]', 'the', 'un', '##happi', '##ness', 'e', '-', 'mail', '[SEP]']);
+    expect(enc.wordIds).toEqual([null, 0, 1, 1, 1, 2, 2, 2, null]);
+    const cut = tok.encodeWords(['The', 'unhappiness', 'e-mail'], { maxLength: 6, padding: 'max_length' });
+    expect(cut.tokens).toEqual(['[CLS]', 'the', 'un', '##happi', '##ness', '[SEP]']);
+    expect(cut.wordIds).toEqual([null, 0, 1, 1, 1, null]);
+    const padded = tok.encodeWords(['dog'], { maxLength: 5, padding: 'max_length' });
+    expect(padded.wordIds).toEqual([null, 0, null, null, null]);
+    expect(padded.attentionMask).toEqual([1, 1, 1, 0, 0]);
+  });
+
+  it('encodes a batch of sentence pairs', () => {
+    const b = tok.encodeBatch([['the dog', 'the fox'], 'dog']);
+    expect(b.inputIds).toEqual([
+      [2, 111, 118, 3, 111, 114, 3],
+      [2, 118, 3, 0, 0, 0, 0],
+    ]);
+    expect(b.tokenTypeIds[0]).toEqual([0, 0, 0, 0, 1, 1, 1]);
+  });
+
   it('never_split keeps words whole in the basic tokenizer', () => {
     const ns = new WordPieceTokenizer({ vocab, neverSplit: ['e-mail'], doLowerCase: false });
     expect(ns.basic.tokenize('an e-mail')).toEqual(['an', 'e-mail']);
