@@ -1,7 +1,7 @@
 import { createRng } from '@workbench/core';
 import { accuracy } from './accuracy.ts';
-import { bootstrapCi, pairedBootstrapCi } from './bootstrap.ts';
-import { macroAveragePrecision } from './macro-average-precision.ts';
+import { bootstrapCi, bootstrapCiByIndex, pairedBootstrapCi, pairedBootstrapCiByIndex } from './bootstrap.ts';
+import { macroApByIndex, macroAveragePrecision } from './macro-average-precision.ts';
 import { quantile } from './percentile.ts';
 import { loadSklearnReference } from './sklearn-reference.ts';
 
@@ -24,7 +24,7 @@ describe('bootstrapCi', () => {
   const p = Array.from({ length: 400 }, (_, i) => (i % 4 === 0 ? 0 : 1));
 
   it('recovers the binomial standard error and a ~95% interval around the estimate', () => {
-    const ci = bootstrapCi(y, p, acc, { resamples: 2000, rng: createRng(7) });
+    const ci = bootstrapCi(y, p, acc, { resamples: 300, rng: createRng(7) });
     expect(ci.estimate).toBe(0.75);
     expect(ci.std).toBeGreaterThan(0.02165 * 0.9);
     expect(ci.std).toBeLessThan(0.02165 * 1.1);
@@ -36,10 +36,10 @@ describe('bootstrapCi', () => {
   });
 
   it('is reproducible from the seed and changes with it', () => {
-    const a = bootstrapCi(y, p, acc, { resamples: 200, rng: createRng(1) });
-    expect(bootstrapCi(y, p, acc, { resamples: 200, rng: createRng(1) })).toEqual(a);
-    expect(bootstrapCi(y, p, acc, { resamples: 200, rng: createRng(2) }).mean).not.toBe(a.mean);
-    expect(bootstrapCi(y, p, acc, { resamples: 200 })).toEqual(bootstrapCi(y, p, acc, { resamples: 200 }));
+    const a = bootstrapCi(y, p, acc, { resamples: 100, rng: createRng(1) });
+    expect(bootstrapCi(y, p, acc, { resamples: 100, rng: createRng(1) })).toEqual(a);
+    expect(bootstrapCi(y, p, acc, { resamples: 100, rng: createRng(2) }).mean).not.toBe(a.mean);
+    expect(bootstrapCi(y, p, acc, { resamples: 50 })).toEqual(bootstrapCi(y, p, acc, { resamples: 50 }));
   });
 
   it('counts resamples where the metric is undefined instead of averaging NaN', () => {
@@ -65,7 +65,7 @@ describe('pairedBootstrapCi', () => {
   const worse = y.map((v, i) => (i % 5 === 0 ? 1 - v : v)); // 80% right, its errors include all of good's
 
   it('finds a clear difference: interval above 0 and A better in every resample', () => {
-    const r = pairedBootstrapCi(y, good, worse, acc, { resamples: 1000, rng: createRng(11) });
+    const r = pairedBootstrapCi(y, good, worse, acc, { resamples: 400, rng: createRng(11) });
     expect(r.a).toBeCloseTo(0.9, 14);
     expect(r.b).toBeCloseTo(0.8, 14);
     expect(r.difference.estimate).toBeCloseTo(0.1, 14);
@@ -82,9 +82,34 @@ describe('pairedBootstrapCi', () => {
   });
 
   it('the paired interval is narrower than the unpaired one would suggest', () => {
-    const paired = pairedBootstrapCi(y, good, worse, acc, { resamples: 1000, rng: createRng(5) });
-    const a = bootstrapCi(y, good, acc, { resamples: 1000, rng: createRng(6) });
-    const b = bootstrapCi(y, worse, acc, { resamples: 1000, rng: createRng(7) });
+    const paired = pairedBootstrapCi(y, good, worse, acc, { resamples: 300, rng: createRng(5) });
+    const a = bootstrapCi(y, good, acc, { resamples: 300, rng: createRng(6) });
+    const b = bootstrapCi(y, worse, acc, { resamples: 300, rng: createRng(7) });
     expect(paired.difference.std).toBeLessThan(Math.sqrt(a.std ** 2 + b.std ** 2));
+  });
+});
+
+describe('index metrics', () => {
+  const rng = createRng(42);
+  const y = Array.from({ length: 120 }, () => Array.from({ length: 4 }, () => (rng.next() < 0.2 ? 1 : 0)));
+  const a = y.map((r) => r.map((v) => Math.round((0.4 * v + rng.next()) * 20) / 20)); // rounded: ties
+  const b = y.map((r) => r.map((v) => Math.round((0.2 * v + rng.next()) * 20) / 20));
+  const rowMacro = (yy: number[][], ss: number[][]): number => macroAveragePrecision(yy, ss).value;
+
+  it('macroApByIndex gives the same intervals as the row metric on the same draws', () => {
+    const byRow = pairedBootstrapCi(y, a, b, rowMacro, { resamples: 200, rng: createRng(8) });
+    const byIndex = pairedBootstrapCiByIndex(y.length, macroApByIndex(y, a), macroApByIndex(y, b), { resamples: 200, rng: createRng(8) });
+    expect(byIndex.a).toBeCloseTo(byRow.a, 14);
+    expect(byIndex.difference.lower).toBeCloseTo(byRow.difference.lower, 14);
+    expect(byIndex.difference.upper).toBeCloseTo(byRow.difference.upper, 14);
+    expect(byIndex.difference.mean).toBeCloseTo(byRow.difference.mean, 14);
+    expect(byIndex.fractionAGreater).toBe(byRow.fractionAGreater);
+    const one = bootstrapCiByIndex(y.length, macroApByIndex(y, a), { resamples: 100, rng: createRng(9) });
+    const oneRow = bootstrapCi(y, a, rowMacro, { resamples: 100, rng: createRng(9) });
+    expect(one.std).toBeCloseTo(oneRow.std, 14);
+  });
+
+  it('rejects an empty test set', () => {
+    expect(() => bootstrapCiByIndex(0, () => 1)).toThrow('the test set must have at least one row, got 0');
   });
 });

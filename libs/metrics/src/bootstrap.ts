@@ -41,18 +41,29 @@ export interface PairedBootstrap {
   fractionAGreater: number;
 }
 
+/**
+ * A metric on resampled rows given as indices into the test set (indices repeat in a bootstrap resample).
+ * Lets a metric precompute per-column arrays once (see `macroApByIndex`) instead of rebuilding rows per resample.
+ */
+export type IndexMetric = (rows: Int32Array) => number;
+
 /** Percentile bootstrap interval of a metric of one method on one test set (rows resampled with replacement). */
 export function bootstrapCi<Y, P>(yTrue: readonly Y[], predictions: readonly P[], metric: RowMetric<Y, P>, options: BootstrapOptions = {}): BootstrapInterval {
-  const { resamples, confidence, rng } = resolve(options, yTrue, [predictions]);
+  checkRows(yTrue, [predictions]);
+  return bootstrapCiByIndex(yTrue.length, (idx) => metric(pick(yTrue, idx), pick(predictions, idx)), options);
+}
+
+/** `bootstrapCi` for an index metric over `n` test rows. */
+export function bootstrapCiByIndex(n: number, metric: IndexMetric, options: BootstrapOptions = {}): BootstrapInterval {
+  const { resamples, confidence, rng } = resolve(options, n);
   const values: number[] = [];
   let undefinedResamples = 0;
   for (let r = 0; r < resamples; r++) {
-    const idx = drawRows(rng, yTrue.length);
-    const v = metric(pick(yTrue, idx), pick(predictions, idx));
+    const v = metric(drawRows(rng, n));
     if (Number.isNaN(v)) undefinedResamples++;
     else values.push(v);
   }
-  return summarise(metric([...yTrue], [...predictions]), values, confidence, resamples, undefinedResamples);
+  return summarise(metric(identity(n)), values, confidence, resamples, undefinedResamples);
 }
 
 /**
@@ -67,14 +78,20 @@ export function pairedBootstrapCi<Y, P>(
   metric: RowMetric<Y, P>,
   options: BootstrapOptions = {},
 ): PairedBootstrap {
-  const { resamples, confidence, rng } = resolve(options, yTrue, [predictionsA, predictionsB]);
+  checkRows(yTrue, [predictionsA, predictionsB]);
+  const on = (predictions: readonly P[]): IndexMetric => (idx) => metric(pick(yTrue, idx), pick(predictions, idx));
+  return pairedBootstrapCiByIndex(yTrue.length, on(predictionsA), on(predictionsB), options);
+}
+
+/** `pairedBootstrapCi` for index metrics of A and B over the same `n` test rows. */
+export function pairedBootstrapCiByIndex(n: number, metricA: IndexMetric, metricB: IndexMetric, options: BootstrapOptions = {}): PairedBootstrap {
+  const { resamples, confidence, rng } = resolve(options, n);
   const diffs: number[] = [];
   let greater = 0;
   let undefinedResamples = 0;
   for (let r = 0; r < resamples; r++) {
-    const idx = drawRows(rng, yTrue.length);
-    const y = pick(yTrue, idx);
-    const d = metric(y, pick(predictionsA, idx)) - metric(y, pick(predictionsB, idx));
+    const idx = drawRows(rng, n);
+    const d = metricA(idx) - metricB(idx);
     if (Number.isNaN(d)) {
       undefinedResamples++;
       continue;
@@ -82,8 +99,9 @@ export function pairedBootstrapCi<Y, P>(
     diffs.push(d);
     if (d > 0) greater++;
   }
-  const a = metric([...yTrue], [...predictionsA]);
-  const b = metric([...yTrue], [...predictionsB]);
+  const all = identity(n);
+  const a = metricA(all);
+  const b = metricB(all);
   return {
     a,
     b,
@@ -92,7 +110,21 @@ export function pairedBootstrapCi<Y, P>(
   };
 }
 
-function resolve(options: BootstrapOptions, yTrue: readonly unknown[], predictions: readonly (readonly unknown[])[]) {
+function checkRows(yTrue: readonly unknown[], predictions: readonly (readonly unknown[])[]): void {
+  const where = { source: 'bootstrap' };
+  if (!Array.isArray(yTrue) || yTrue.length === 0) throw new WorkbenchError('CONFIG_TYPE', 'yTrue must be a non-empty array of rows', { where });
+  predictions.forEach((p, k) => {
+    if (!Array.isArray(p) || p.length !== yTrue.length) {
+      throw new WorkbenchError('CONFIG_TYPE', `predictions${predictions.length > 1 ? (k === 0 ? ' A' : ' B') : ''} must have one row per row of yTrue (${yTrue.length}), got ${Array.isArray(p) ? p.length : typeof p}`, { where });
+    }
+  });
+}
+
+function identity(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}
+
+function resolve(options: BootstrapOptions, n: number) {
   const resamples = options.resamples ?? DEFAULT_BOOTSTRAP.resamples;
   const confidence = options.confidence ?? DEFAULT_BOOTSTRAP.confidence;
   const where = { source: 'bootstrap' };
@@ -102,12 +134,7 @@ function resolve(options: BootstrapOptions, yTrue: readonly unknown[], predictio
   if (!(confidence > 0 && confidence < 1)) {
     throw new WorkbenchError('CONFIG_TYPE', `confidence must be in (0, 1), got ${confidence}`, { where });
   }
-  if (!Array.isArray(yTrue) || yTrue.length === 0) throw new WorkbenchError('CONFIG_TYPE', 'yTrue must be a non-empty array of rows', { where });
-  predictions.forEach((p, k) => {
-    if (!Array.isArray(p) || p.length !== yTrue.length) {
-      throw new WorkbenchError('CONFIG_TYPE', `predictions${predictions.length > 1 ? (k === 0 ? ' A' : ' B') : ''} must have one row per row of yTrue (${yTrue.length}), got ${Array.isArray(p) ? p.length : typeof p}`, { where });
-    }
-  });
+  if (!Number.isInteger(n) || n < 1) throw new WorkbenchError('CONFIG_TYPE', `the test set must have at least one row, got ${n}`, { where });
   return { resamples, confidence, rng: options.rng ?? createRng(0).derive('bootstrap') };
 }
 

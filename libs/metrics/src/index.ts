@@ -2,7 +2,7 @@
 export type { Matrix } from './matrix.ts';
 export { matrixFromFlat, column, checkBinaryMatrix, checkScoreMatrix, checkMultiLabelPair, checkBinaryVector, checkScoreVector } from './matrix.ts';
 export { averagePrecision } from './average-precision.ts';
-export { perLabelAveragePrecision, macroAveragePrecision } from './macro-average-precision.ts';
+export { perLabelAveragePrecision, macroAveragePrecision, macroApByIndex } from './macro-average-precision.ts';
 export { microAveragePrecision } from './micro-average-precision.ts';
 export { macroAverage } from './macro-average.ts';
 export type { MacroAverage } from './macro-average.ts';
@@ -18,7 +18,7 @@ export { argmaxRows } from './class-labels.ts';
 export { spanF1, extractSpans } from './span-f1.ts';
 export type { Span, SpanF1 } from './span-f1.ts';
 export { quantile } from './percentile.ts';
-export { bootstrapCi, pairedBootstrapCi, DEFAULT_BOOTSTRAP } from './bootstrap.ts';
-export type { BootstrapOptions, BootstrapInterval, PairedBootstrap, RowMetric } from './bootstrap.ts';
+export { bootstrapCi, pairedBootstrapCi, bootstrapCiByIndex, pairedBootstrapCiByIndex, DEFAULT_BOOTSTRAP } from './bootstrap.ts';
+export type { BootstrapOptions, BootstrapInterval, PairedBootstrap, RowMetric, IndexMetric } from './bootstrap.ts';
 export { computeMultiLabelMetrics, multiLabelMetricRecord } from './multi-label-metrics.ts';
 export type { MultiLabelMetrics, MultiLabelMetricsOptions, PerLabelMetrics } from './multi-label-metrics.ts';

@@ -1,5 +1,6 @@
 import { averagePrecisionUnchecked } from './average-precision.ts';
 import { macroAverage, type MacroAverage } from './macro-average.ts';
+import type { IndexMetric } from './bootstrap.ts';
 import { checkMultiLabelPair, column, type Matrix } from './matrix.ts';
 
 /** AP of every label (NaN for a label with no positive in `yTrue`). */
@@ -22,4 +23,66 @@ export function perLabelApUnchecked(yTrue: Matrix, scores: Matrix, labels: numbe
   const out: number[] = [];
   for (let j = 0; j < labels; j++) out.push(averagePrecisionUnchecked(column(yTrue, j), column(scores, j)));
   return out;
+}
+
+/**
+ * Macro mAP as an index metric for `bootstrapCiByIndex` / `pairedBootstrapCiByIndex`: validates once and ranks
+ * each label's distinct scores once; a resample then only counts positives and negatives per rank (no sort),
+ * which makes a 1000-resample paired bootstrap several times faster. Same values as `macroAveragePrecision`.
+ */
+export function macroApByIndex(yTrue: Matrix, scores: Matrix): IndexMetric {
+  const labels = checkMultiLabelPair(yTrue, scores, 'macroApByIndex');
+  const ranked = Array.from({ length: labels }, (_, j) => rankDistinct(column(scores, j)));
+  const yCols = Array.from({ length: labels }, (_, j) => column(yTrue, j));
+  return (idx) => {
+    let sum = 0;
+    let used = 0;
+    for (let j = 0; j < labels; j++) {
+      const { rank, distinct } = ranked[j];
+      const y = yCols[j];
+      const pos = new Float64Array(distinct);
+      const neg = new Float64Array(distinct);
+      let positives = 0;
+      for (let k = 0; k < idx.length; k++) {
+        const i = idx[k];
+        if (y[i] === 1) {
+          pos[rank[i]]++;
+          positives++;
+        } else neg[rank[i]]++;
+      }
+      if (positives === 0) continue;
+      // Same arithmetic as averagePrecisionUnchecked, walking the thresholds from the highest score.
+      let tp = 0;
+      let fp = 0;
+      let prevRecall = 0;
+      let ap = 0;
+      for (let d = 0; d < distinct; d++) {
+        if (pos[d] === 0 && neg[d] === 0) continue;
+        tp += pos[d];
+        fp += neg[d];
+        const recall = tp / positives;
+        ap += (recall - prevRecall) * (tp / (tp + fp));
+        prevRecall = recall;
+      }
+      sum += ap;
+      used++;
+    }
+    return used === 0 ? Number.NaN : sum / used;
+  };
+}
+
+/** Dense rank of each score among the distinct scores, 0 for the highest (equal scores, and -0 and 0, share a rank). */
+function rankDistinct(scores: Float64Array): { rank: Int32Array; distinct: number } {
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const rank = new Int32Array(scores.length);
+  let d = -1;
+  let prev = Number.NaN;
+  for (const i of order) {
+    if (!(scores[i] === prev)) {
+      d++;
+      prev = scores[i];
+    }
+    rank[i] = d;
+  }
+  return { rank, distinct: d + 1 };
 }

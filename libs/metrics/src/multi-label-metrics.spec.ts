@@ -1,5 +1,5 @@
 import { WorkbenchError } from '@workbench/core';
-import { macroAveragePrecision, perLabelAveragePrecision } from './macro-average-precision.ts';
+import { macroApByIndex, macroAveragePrecision, perLabelAveragePrecision } from './macro-average-precision.ts';
 import { microAveragePrecision } from './micro-average-precision.ts';
 import { mapHard } from './map-hard.ts';
 import { macroF1 } from './macro-f1.ts';
@@ -18,6 +18,8 @@ describe.each(ref.multilabel.map((c, i) => [i, c] as const))(`multi-label metric
     defined(perLabel).forEach((v, k) => expect(v).toBeCloseTo(c.perLabelAp[k], 12));
     expect(macroAveragePrecision(c.yTrue, c.scores).value).toBeCloseTo(c.macroAp, 12);
     expect(microAveragePrecision(c.yTrue, c.scores)).toBeCloseTo(c.microAp, 12);
+    // the bootstrap's rank-count form on all rows, once each
+    expect(macroApByIndex(c.yTrue, c.scores)(Int32Array.from(c.yTrue.keys()))).toBeCloseTo(c.macroAp, 12);
   });
 
   it('map_hard, macro F1, macro ROC-AUC and subset accuracy', () => {
