@@ -195,6 +195,31 @@ describe('loadTokenizer bad input: clear TOKENIZER_INVALID errors naming the fil
     expect(loadTokenizer(dir).maskId).toBe(0);
   });
 
+  it('reads the added_tokens_decoder of newer transformers (flags and extra tokens)', () => {
+    const dir = copyOf(ROBERTA, ['vocab.json', 'merges.txt']);
+    // transformers >= 4.34 style: plain-string special tokens, flags in added_tokens_decoder.
+    writeFileSync(
+      join(dir, 'tokenizer_config.json'),
+      JSON.stringify({
+        tokenizer_class: 'RobertaTokenizer',
+        mask_token: '<mask>',
+        added_tokens_decoder: {
+          '560': { content: '<mask>', lstrip: true, normalized: false, rstrip: false, single_word: false, special: true },
+          '561': { content: '<ent>', lstrip: false, normalized: false, rstrip: false, single_word: false, special: true },
+        },
+      }),
+    );
+    const tok = loadTokenizer(dir);
+    const expected = JSON.parse(readFileSync(join(ROBERTA, 'expected.json'), 'utf8'));
+    expect(tok.encode(expected.special_token_example.text).inputIds).toEqual(expected.special_token_example.input_ids);
+    expect(tok.vocabSize).toBe(562);
+    expect(tok.encode('a <ent> b', { addSpecialTokens: false }).tokens).toContain('<ent>');
+    expect(tok.specialIds.has(561)).toBe(true);
+    expect(tok.decode(tok.encode('dog <ent>').inputIds, { skipSpecialTokens: true })).toBe('dog ');
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ added_tokens_decoder: { x: { content: 1 } } }));
+    expect(caught(() => loadTokenizer(dir)).message).toMatch(/added_tokens_decoder.x: expected an integer id/);
+  });
+
   it('reads added_tokens.json: the tokens are kept whole and get their ids', () => {
     const dir = copyOf(BERT, BERT_FILES);
     writeFileSync(join(dir, 'added_tokens.json'), '{"<ent>": 332}');

@@ -67,6 +67,13 @@ export function loadTokenizer(folder: string): PretrainedTokenizer {
   for (const spec of [bos, eos]) if (spec?.flags) tokenFlags[spec.content] = spec.flags;
   const additional = additionalSpecialTokens(specialMap, config, folder);
   for (const spec of additional) if (spec.flags) tokenFlags[spec.content] = spec.flags;
+  // transformers >= 4.34 records every added token with its flags in added_tokens_decoder, the source of truth.
+  const decoderTokens = addedTokensDecoder(config, file('tokenizer_config.json'));
+  const roleTokens = new Set<string>([...Object.values(specialTokens), ...(bos ? [bos.content] : []), ...(eos ? [eos.content] : [])]);
+  for (const t of decoderTokens) {
+    tokenFlags[t.content] = { lstrip: t.lstrip, rstrip: t.rstrip };
+    if (t.special && !roleTokens.has(t.content) && !additional.some((a) => a.content === t.content)) additional.push({ content: t.content });
+  }
 
   const configFile = file('tokenizer_config.json');
   const opt = <T>(key: string, type: 'boolean' | 'number' | 'string' | 'array', nullable = false): T | undefined => {
@@ -88,7 +95,7 @@ export function loadTokenizer(folder: string): PretrainedTokenizer {
   if (kind === 'wordpiece') {
     const vocabFile = file('vocab.txt');
     const vocab = parseVocabTxt(readFileSync(vocabFile, 'utf8'), vocabFile);
-    checkSpecialTokens(new Set(vocab), specialTokens, vocabFile, added);
+    checkSpecialTokens(new Set([...vocab, ...decoderTokens.map((t) => t.content)]), specialTokens, vocabFile, added);
     const neverSplit = opt<unknown[]>('never_split', 'array', true);
     if (neverSplit && !neverSplit.every((t) => typeof t === 'string')) {
       throw new WorkbenchError('TOKENIZER_INVALID', "'never_split' must be a list of strings", { where: { file: configFile, path: 'never_split' } });
@@ -103,7 +110,7 @@ export function loadTokenizer(folder: string): PretrainedTokenizer {
       specialTokens,
       additionalSpecialTokens: additional.map((s) => s.content),
       tokenFlags,
-      extraTokens: added ? addedTokenIds(added, file('added_tokens.json'), vocab.length) : undefined,
+      extraTokens: extraTokens(added, file('added_tokens.json'), vocab.length, decoderTokens, (t, id) => vocab[id] === t),
       modelMaxLength,
       cleanUpTokenizationSpaces: cleanUp,
     });
@@ -115,7 +122,7 @@ export function loadTokenizer(folder: string): PretrainedTokenizer {
       throw new WorkbenchError('TOKENIZER_INVALID', 'missing merges.txt: a byte-level BPE tokenizer needs vocab.json and merges.txt', { where: { file: mergesFile } });
     }
     const merges = parseMerges(readFileSync(mergesFile, 'utf8'), mergesFile);
-    const extra = added ? addedTokenIds(added, file('added_tokens.json'), 0) : {};
+    const extra = extraTokens(added, file('added_tokens.json'), 0, decoderTokens, (t, id) => vocab[t] === id);
     const full = { ...vocab, ...extra };
     checkSpecialTokens(new Set(Object.keys(full)), specialTokens, vocabFile, added);
     const errors = opt<string>('errors', 'string');
@@ -197,6 +204,46 @@ function additionalSpecialTokens(specialMap: Json, config: Json, folder: string)
     throw new WorkbenchError('TOKENIZER_INVALID', `'additional_special_tokens' must be a list, got ${JSON.stringify(value)}`, { where: { file, path: 'additional_special_tokens' } });
   }
   return value.map((v, i) => parseTokenValue(v, file, `additional_special_tokens[${i}]`));
+}
+
+interface DecoderToken {
+  id: number;
+  content: string;
+  lstrip: boolean;
+  rstrip: boolean;
+  special: boolean;
+}
+
+/** `added_tokens_decoder`: {"<id>": {content, lstrip, rstrip, special, ...}} (transformers >= 4.34). */
+function addedTokensDecoder(config: Json, file: string): DecoderToken[] {
+  const value = config['added_tokens_decoder'];
+  if (value === undefined || value === null) return [];
+  if (!isPlainObject(value)) {
+    throw new WorkbenchError('TOKENIZER_INVALID', "'added_tokens_decoder' must be an object mapping ids to AddedToken objects", { where: { file, path: 'added_tokens_decoder' } });
+  }
+  return Object.entries(value).map(([key, v]) => {
+    const id = Number(key);
+    const path = `added_tokens_decoder.${key}`;
+    if (!Number.isInteger(id) || id < 0 || !isPlainObject(v) || typeof v['content'] !== 'string') {
+      throw new WorkbenchError('TOKENIZER_INVALID', `expected an integer id mapping to an AddedToken object with a 'content' string, got ${JSON.stringify(key)}: ${JSON.stringify(v)}`, {
+        where: { file, path },
+      });
+    }
+    return { id, content: v['content'], lstrip: v['lstrip'] === true, rstrip: v['rstrip'] === true, special: v['special'] === true };
+  });
+}
+
+/** Tokens beyond the base vocabulary: added_tokens.json, plus added_tokens_decoder entries the vocabulary lacks. */
+function extraTokens(
+  added: Json | undefined,
+  addedFile: string,
+  minId: number,
+  decoder: readonly DecoderToken[],
+  inBase: (token: string, id: number) => boolean,
+): Record<string, number> | undefined {
+  const out: Record<string, number> = added ? addedTokenIds(added, addedFile, minId) : {};
+  for (const t of decoder) if (!inBase(t.content, t.id) && out[t.content] === undefined) out[t.content] = t.id;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function addedTokenIds(added: Json, file: string, minId: number): Record<string, number> {

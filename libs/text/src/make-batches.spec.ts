@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createRng } from '@workbench/core';
 import { makeBatches, restoreOrder } from './make-batches.ts';
 import { WordPieceTokenizer } from './wordpiece-tokenizer.ts';
@@ -99,5 +101,22 @@ describe('makeBatches', () => {
     const [b] = makeBatches([[], [5]], { batchSize: 4, padId: 0 });
     expect(b?.inputIds).toEqual([[0], [5]]);
     expect(b?.attentionMask).toEqual([[0], [1]]);
+  });
+});
+
+describe('makeBatches on the fixture encodings', () => {
+  it('dynamic padding carries exactly the real tokens of padding to max_length', () => {
+    const dir = fileURLToPath(new URL('../../../fixtures/hf/bert-tiny/', import.meta.url));
+    const expected = JSON.parse(readFileSync(`${dir}expected.json`, 'utf8'));
+    const tok = new WordPieceTokenizer({ vocab: readFileSync(`${dir}vocab.txt`, 'utf8').split('\n').slice(0, -1) });
+    const encs = (expected.texts as string[]).map((t) => tok.encode(t, { maxLength: 16 }));
+    const batches = makeBatches(encs, { batchSize: 4, padId: tok.padId, bucketByLength: true });
+    expect(batches.map((b) => b.length)).toEqual([16, 7]);
+    const rowsBack = restoreOrder(
+      batches,
+      batches.map((b) => b.inputIds.map((ids, r) => unpad(ids, b.attentionMask[r] as number[]))),
+    );
+    const golden = (expected.batch.input_ids as number[][]).map((ids, i) => unpad(ids, expected.batch.attention_mask[i]));
+    expect(rowsBack).toEqual(golden);
   });
 });

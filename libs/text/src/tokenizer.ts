@@ -55,11 +55,18 @@ export interface Tokenizer {
   readonly maskId: number;
   /** Ids a masked-LM objective must never mask or predict as replacements. */
   readonly specialIds: ReadonlySet<number>;
+  /** The longest input the model accepts (HF model_max_length); undefined when unknown. */
+  readonly modelMaxLength?: number | undefined;
   /** Sub-word tokens of a text, no special tokens, no truncation. */
   tokenize(text: string): string[];
   encode(text: string, options?: EncodeOptions): Encoding;
   /** A row may be a `[text, pair]` tuple (sentence pairs); every row is padded to one length. */
   encodeBatch(texts: readonly (string | readonly [string, string])[], options?: EncodeOptions): BatchEncoding;
+  /**
+   * A pre-split text (HF is_split_into_words): `wordIds[k]` is the word token k came from, null for special
+   * and padding tokens (aligns token-tagging labels with sub-words).
+   */
+  encodeWords?(words: readonly string[], options?: Omit<EncodeOptions, 'pair'>): Encoding & { wordIds: (number | null)[] };
   decode(ids: readonly number[], options?: { skipSpecialTokens?: boolean }): string;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
