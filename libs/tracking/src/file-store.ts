@@ -7,6 +7,7 @@ import { WorkbenchError, type DatasetInput, type MetricPoint, type RunStatus } f
 import * as artifacts from './local-artifacts.ts';
 import { dumpMetaYaml, parseMetaYaml, type YamlValue } from './mlflow-yaml.ts';
 import type { StoreOpenContext } from './open-store.ts';
+import { uriSourceLabel } from './tracking-uri.ts';
 import { decodePageToken, encodePageToken, pageSize } from './page-token.ts';
 import { parsePythonFloat, pythonFloatRepr } from './python-float.ts';
 import { newRunTags } from './run-names.ts';
@@ -105,17 +106,23 @@ export class FileStore implements TrackingStore {
     readonly root: string,
   ) {}
 
-  static open(ctx: Pick<StoreOpenContext, 'uri' | 'path'> & { readOnly?: boolean }): FileStore {
+  static open(ctx: Pick<StoreOpenContext, 'uri' | 'path'> & Partial<Pick<StoreOpenContext, 'source' | 'readOnly'>>): FileStore {
     const root = ctx.path!;
+    const where = { source: uriSourceLabel(ctx.source ?? '--tracking-uri') };
     if (ctx.readOnly) {
-      if (!existsSync(root)) throw new WorkbenchError('TRACKING_NOT_FOUND', `no MLflow FileStore at '${root}' (tracking URI '${ctx.uri}')`, { where: { source: ctx.uri } });
+      if (!existsSync(root)) {
+        throw new WorkbenchError('TRACKING_NOT_FOUND', `no MLflow FileStore at '${root}' (tracking URI '${ctx.uri}')`, {
+          where,
+          hint: 'log a run first, or point --tracking-uri / MLFLOW_TRACKING_URI at an existing store',
+        });
+      }
       return new FileStore(ctx.uri, root);
     }
     try {
       mkdirSync(join(root, TRASH), { recursive: true });
     } catch (e) {
       throw new WorkbenchError('TRACKING_URI', `cannot create the FileStore folder '${root}' of tracking URI '${ctx.uri}': ${(e as Error).message}`, {
-        where: { source: ctx.uri },
+        where,
         cause: e,
       });
     }

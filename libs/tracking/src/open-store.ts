@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Registry, WorkbenchError } from '@workbench/core';
 import type { TrackingStore } from './store.ts';
-import { DEFAULT_ARTIFACT_ROOT, parseTrackingUri, resolveTrackingUri, type ParsedTrackingUri, type ResolvedTrackingUri } from './tracking-uri.ts';
+import { DEFAULT_ARTIFACT_ROOT, parseTrackingUri, resolveTrackingUri, uriSourceLabel, type ParsedTrackingUri, type ResolvedTrackingUri } from './tracking-uri.ts';
 
 /** What a store factory receives: the parsed URI plus the environment (auth variables) and working directory. */
 export interface StoreOpenContext extends ParsedTrackingUri {
@@ -51,7 +51,7 @@ export async function openStore(options: string | OpenStoreOptions = {}): Promis
   const parsed = parseTrackingUri(resolved, cwd);
   if (!STORE_SCHEMES.has(parsed.scheme)) {
     throw new WorkbenchError('TRACKING_URI', `tracking URI '${parsed.uri}' has an unsupported scheme '${parsed.scheme}:'; supported: ${STORE_SCHEMES.names().join(', ')}`, {
-      where: { source: resolved.source === 'default' ? 'default tracking URI' : resolved.source },
+      where: { source: uriSourceLabel(resolved.source) },
       details: { supported: STORE_SCHEMES.names() },
     });
   }

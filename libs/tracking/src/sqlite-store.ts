@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { WorkbenchError, type DatasetInput, type MetricPoint, type RunStatus } from '@workbench/core';
 import * as artifacts from './local-artifacts.ts';
 import type { StoreOpenContext } from './open-store.ts';
+import { uriSourceLabel } from './tracking-uri.ts';
 import { newRunTags } from './run-names.ts';
 import { MLFLOW_ALEMBIC_REVISION, MLFLOW_SCHEMA_SQL } from './sqlite-schema.ts';
 import { sqlMetricValue } from './sql-metric-value.ts';
@@ -78,25 +79,30 @@ export class SqliteStore implements TrackingStore {
     readonly artifactRoot: string,
   ) {}
 
-  static open(ctx: Pick<StoreOpenContext, 'uri' | 'path' | 'artifactRoot'> & { readOnly?: boolean }): SqliteStore {
+  static open(ctx: Pick<StoreOpenContext, 'uri' | 'path' | 'artifactRoot'> & Partial<Pick<StoreOpenContext, 'source' | 'readOnly'>>): SqliteStore {
+    const where = { source: uriSourceLabel(ctx.source ?? '--tracking-uri') };
     const path = ctx.path ?? ':memory:';
     let db: Database.Database;
     const readOnly = ctx.readOnly ?? false;
     if (readOnly && path !== ':memory:' && !existsSync(path)) {
-      throw new WorkbenchError('TRACKING_NOT_FOUND', `no MLflow database at '${path}' (tracking URI '${ctx.uri}')`, { where: { source: ctx.uri } });
+      throw new WorkbenchError('TRACKING_NOT_FOUND', `no MLflow database at '${path}' (tracking URI '${ctx.uri}')`, {
+        where,
+        hint: 'log a run first, or point --tracking-uri / MLFLOW_TRACKING_URI at an existing store',
+      });
     }
     try {
       if (path !== ':memory:' && !readOnly) mkdirSync(dirname(path), { recursive: true });
       db = new Database(path, { readonly: readOnly, fileMustExist: readOnly, timeout: 30_000 });
     } catch (e) {
       throw new WorkbenchError('TRACKING_URI', `cannot open the SQLite store '${path}' of tracking URI '${ctx.uri}': ${(e as Error).message}`, {
-        where: { source: ctx.uri },
+        where,
         cause: e,
       });
     }
     const store = new SqliteStore(ctx.uri, db, ctx.artifactRoot);
+    // Reading also works on newer MLflow schemas (they add tables and columns); writing needs ours exactly.
     if (!readOnly) store.init();
-    else store.checkRevision();
+    else store.checkRevision(false);
     return store;
   }
 
@@ -110,6 +116,9 @@ export class SqliteStore implements TrackingStore {
     db.transaction(() => {
       const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").get();
       if (!has) {
+        const tables = db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+        // Never add MLflow's tables to somebody else's database.
+        if (tables.n > 0) throw new WorkbenchError('TRACKING_URI', `'${this.uri}' is a SQLite database but not an MLflow one (it has tables and no alembic_version)`);
         db.exec(MLFLOW_SCHEMA_SQL);
         db.prepare('INSERT INTO alembic_version (version_num) VALUES (?)').run(MLFLOW_ALEMBIC_REVISION);
       }
@@ -128,12 +137,12 @@ export class SqliteStore implements TrackingStore {
     this.checkRevision();
   }
 
-  private checkRevision(): void {
-    const row = this.db.prepare('SELECT version_num FROM alembic_version').get() as { version_num: string } | undefined;
-    if (!row) throw new WorkbenchError('TRACKING_URI', `'${this.uri}' is not an MLflow database (no alembic_version)`, { where: { source: this.uri } });
-    if (row.version_num !== MLFLOW_ALEMBIC_REVISION) {
+  private checkRevision(exact = true): void {
+    const has = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").get();
+    const row = has ? (this.db.prepare('SELECT version_num FROM alembic_version').get() as { version_num: string } | undefined) : undefined;
+    if (!row) throw new WorkbenchError('TRACKING_URI', `'${this.uri}' is not an MLflow database (it has no alembic_version)`);
+    if (exact && row.version_num !== MLFLOW_ALEMBIC_REVISION) {
       throw new WorkbenchError('TRACKING_URI', `the MLflow database '${this.uri}' is at schema revision ${row.version_num}; the workbench writes revision ${MLFLOW_ALEMBIC_REVISION} (MLflow 2.17.2)`, {
-        where: { source: this.uri },
         hint: 'use a new database file, or a file: / http(s):// tracking URI for this one',
       });
     }

@@ -21,6 +21,11 @@ export function resolveTrackingUri(flag?: string, env: Record<string, string | u
   return { uri: DEFAULT_TRACKING_URI, source: 'default' };
 }
 
+/** How an error names where a URI came from. */
+export function uriSourceLabel(source: ResolvedTrackingUri['source']): string {
+  return source === 'default' ? 'default tracking URI' : source;
+}
+
 /** A tracking URI taken apart the way MLflow takes it apart. */
 export interface ParsedTrackingUri {
   /** The store kind: 'sqlite', 'file' (also for a bare path), 'http', 'https', or another scheme as written. */
@@ -45,7 +50,7 @@ export function parseTrackingUri(resolved: ResolvedTrackingUri, cwd: string = pr
   const { uri, source } = resolved;
   const fail = (why: string): never => {
     throw new WorkbenchError('TRACKING_URI', `tracking URI '${uri}' ${why}`, {
-      where: { source: source === 'default' ? 'default tracking URI' : source },
+      where: { source: uriSourceLabel(source) },
       hint: 'use sqlite:///mlflow.db, sqlite:////abs/path.db, file:./mlruns, a folder path, or http(s)://host:port',
     });
   };
