@@ -1,4 +1,4 @@
-import { WorkbenchError, type Rng } from '@workbench/core';
+import { resolveConfig, WorkbenchError, type Rng } from '@workbench/core';
 import { checkBinaryMatrix, type Matrix } from '@workbench/metrics';
 import { batchCount, checkEpoch, checkPositiveInt, toBatches, type BatchSampler } from './batch-sampler.ts';
 
@@ -34,7 +34,7 @@ export class LabelBalancedCycleSampler implements BatchSampler {
     private readonly rng: Rng,
   ) {
     const where = 'LabelBalancedCycleSampler';
-    this.config = { ...DEFAULT_LABEL_BALANCED_CYCLE, ...config };
+    this.config = resolveConfig<LabelBalancedCycleConfig>(DEFAULT_LABEL_BALANCED_CYCLE, config, { where: { source: 'LabelBalancedCycleSampler' } });
     checkPositiveInt('batchSize', this.config.batchSize, where);
     if (!Number.isInteger(this.config.drawsPerEpoch) || this.config.drawsPerEpoch < 0) {
       throw new WorkbenchError('CONFIG_TYPE', `drawsPerEpoch must be a non-negative integer, got ${String(this.config.drawsPerEpoch)}`, { where: { source: where } });

@@ -1,4 +1,4 @@
-import type { Rng } from '@workbench/core';
+import { resolveConfig, type Rng } from '@workbench/core';
 import { batchCount, checkEpoch, checkPositiveInt, toBatches, type BatchSampler } from './batch-sampler.ts';
 
 export interface RandomBatchConfig {
@@ -19,7 +19,7 @@ export class RandomBatchSampler implements BatchSampler {
     config: Partial<RandomBatchConfig>,
     private readonly rng: Rng,
   ) {
-    this.config = { ...DEFAULT_RANDOM_BATCH, ...config };
+    this.config = resolveConfig<RandomBatchConfig>(DEFAULT_RANDOM_BATCH, config, { where: { source: 'RandomBatchSampler' } });
     checkPositiveInt('rows', rows, 'RandomBatchSampler');
     checkPositiveInt('batchSize', this.config.batchSize, 'RandomBatchSampler');
     this.batchesPerEpoch = batchCount(rows, this.config.batchSize, this.config.dropLast);

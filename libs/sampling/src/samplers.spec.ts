@@ -100,3 +100,12 @@ describe('PerLabelPositiveSampler', () => {
     expect(() => s.batch(3, 0)).toThrow('label must be an integer in 0..2, got 3');
   });
 });
+
+describe('sampler configs', () => {
+  it('reject unknown keys with a did-you-mean', () => {
+    const observed = rows([[1]]);
+    expect(() => new LabelBalancedCycleSampler(observed, { batchsize: 4 } as never, createRng(1))).toThrow("unknown key 'batchsize' (did you mean 'batchSize'?)");
+    expect(() => new RandomBatchSampler(3, { droplast: true } as never, createRng(1))).toThrow("unknown key 'droplast' (did you mean 'dropLast'?)");
+    expect(() => new RandomBatchSampler(3, { batchSize: '4' } as never, createRng(1))).toThrow('expected a number, got string "4"');
+  });
+});

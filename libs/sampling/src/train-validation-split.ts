@@ -1,4 +1,4 @@
-import { WorkbenchError, type Rng } from '@workbench/core';
+import { resolveConfig, WorkbenchError, type Rng } from '@workbench/core';
 import { checkBinaryMatrix, type Matrix } from '@workbench/metrics';
 import type { ScenarioResult } from './apply-scenario.ts';
 import { iterativeStratification } from './iterative-stratification.ts';
@@ -25,7 +25,7 @@ export interface TrainValidationSplit {
  */
 export function trainValidationSplit(rowsOrLabels: number | Matrix, config: Partial<ValidationSplitConfig>, rng: Rng): TrainValidationSplit {
   const where = { source: 'trainValidationSplit' };
-  const { validationFraction, stratify } = { ...DEFAULT_VALIDATION_SPLIT, ...config };
+  const { validationFraction, stratify } = resolveConfig<ValidationSplitConfig>(DEFAULT_VALIDATION_SPLIT, config, { where });
   if (!(validationFraction > 0 && validationFraction < 1)) {
     throw new WorkbenchError('CONFIG_TYPE', `validationFraction must be in (0, 1), got ${String(validationFraction)}`, { where });
   }
