@@ -16,7 +16,7 @@ export interface SeenRequest {
   json: unknown;
 }
 
-export type TestHandler = (req: SeenRequest, res: ServerResponse) => void | Promise<void>;
+export type TestHandler = (req: SeenRequest, res: ServerResponse) => unknown;
 
 export interface TestServer {
   url: string;
