@@ -31,7 +31,16 @@ export interface CardSplit {
   /** [start, end) as fractions of the seeded permutation of `from`, e.g. [0, 0.8]. */
   fraction?: [number, number];
   seed?: number;
+  /** Instead of `fraction`: scikit-learn's `train_test_split(test_size, random_state, shuffle=True)`, row for row. */
+  trainTestSplit?: CardTrainTestSplit;
   description?: string;
+}
+
+export interface CardTrainTestSplit {
+  /** A fraction in (0, 1) or a row count, as scikit-learn's test_size. */
+  testSize: number;
+  randomState: number;
+  part: 'train' | 'test';
 }
 
 /** A domain. `field` + `values`: the metadata field whose value decides the domain, and its values. */
@@ -150,7 +159,7 @@ export function parseDatasetCard(raw: unknown, file: string): DatasetCard {
   const splits: Record<string, CardSplit> = {};
   for (const [s, v] of Object.entries(splitsRaw)) {
     const p = `splits.${s}`;
-    const o = c.object(v, p, ['file', 'dir', 'domain', 'limit', 'options', 'from', 'fraction', 'seed', 'description']);
+    const o = c.object(v, p, ['file', 'dir', 'domain', 'limit', 'options', 'from', 'fraction', 'seed', 'trainTestSplit', 'description']);
     const split: CardSplit = {};
     if (o['file'] !== undefined) split.file = c.string(o['file'], `${p}.file`);
     if (o['dir'] !== undefined) split.dir = c.string(o['dir'], `${p}.dir`);
@@ -164,14 +173,24 @@ export function parseDatasetCard(raw: unknown, file: string): DatasetCard {
     if (o['limit'] !== undefined) split.limit = c.positiveInt(o['limit'], `${p}.limit`);
     if (o['options'] !== undefined) split.options = c.object(o['options'], `${p}.options`);
     if (o['description'] !== undefined) split.description = c.string(o['description'], `${p}.description`);
-    if (split.from !== undefined) {
+    if (split.from !== undefined && o['trainTestSplit'] !== undefined) {
+      if (o['fraction'] !== undefined || o['seed'] !== undefined) c.fail(p, "give either 'fraction' (and 'seed') or 'trainTestSplit', not both");
+      const t = c.object(o['trainTestSplit'], `${p}.trainTestSplit`, ['testSize', 'randomState', 'part']);
+      const testSize = c.number(t['testSize'], `${p}.trainTestSplit.testSize`);
+      if (!(testSize > 0 && (testSize < 1 || Number.isInteger(testSize)))) c.fail(`${p}.trainTestSplit.testSize`, `expected a fraction in (0, 1) or a positive row count, got ${testSize}`);
+      const randomState = c.int(t['randomState'], `${p}.trainTestSplit.randomState`);
+      if (randomState < 0 || randomState > 0xffffffff) c.fail(`${p}.trainTestSplit.randomState`, 'expected an integer in [0, 2**32 - 1]');
+      const part = c.string(t['part'], `${p}.trainTestSplit.part`);
+      if (part !== 'train' && part !== 'test') c.fail(`${p}.trainTestSplit.part`, `expected 'train' or 'test', got '${part}'`);
+      split.trainTestSplit = { testSize, randomState, part: part as 'train' | 'test' };
+    } else if (split.from !== undefined) {
       const f = c.array(o['fraction'], `${p}.fraction`);
       const [a, b] = f.map((x, i) => c.number(x, `${p}.fraction[${i}]`));
       if (f.length !== 2 || a === undefined || b === undefined || !(a >= 0 && a < b && b <= 1)) c.fail(`${p}.fraction`, 'expected [start, end) with 0 <= start < end <= 1');
       split.fraction = [a as number, b as number];
       split.seed = o['seed'] === undefined ? 0 : c.int(o['seed'], `${p}.seed`);
-    } else if (o['fraction'] !== undefined || o['seed'] !== undefined) {
-      c.fail(p, "'fraction' and 'seed' are only for a split derived with 'from'");
+    } else if (o['fraction'] !== undefined || o['seed'] !== undefined || o['trainTestSplit'] !== undefined) {
+      c.fail(p, "'fraction', 'seed' and 'trainTestSplit' are only for a split derived with 'from'");
     }
     splits[s] = split;
   }

@@ -1,8 +1,10 @@
 // Public API of @workbench/data.
 export { CARD_FILE, TASK_TYPES, RESERVED_FIELDS, parseDatasetCard, readDatasetCard } from './dataset-card.ts';
-export type { DatasetCard, CardTask, CardSplit, CardDomain, CardProvenance, CardMetadataField, CardDataRoot } from './dataset-card.ts';
+export type { DatasetCard, CardTask, CardSplit, CardTrainTestSplit, CardDomain, CardProvenance, CardMetadataField, CardDataRoot } from './dataset-card.ts';
 export { findWorkspaceRoot, datasetsDirectory, datasetNames, resolveDatasetRef } from './dataset-ref.ts';
 export type { DatasetRefOptions, DatasetLocation } from './dataset-ref.ts';
+export { NumpyRandomState, sklearnTrainTestSplit } from './numpy-random-state.ts';
+export type { TrainTestSplitOptions } from './numpy-random-state.ts';
 export { loadDataset, loadDatasetSync, loadFromCard, getSplit, getTask, toDatasetInput } from './load-dataset.ts';
 export type { LoadDatasetOptions, LoadedDataset, DatasetFile } from './load-dataset.ts';
 export { ValidationCollector, rejectsToJsonl } from './validation-report.ts';

@@ -106,6 +106,18 @@ describe('loadDataset: references and splits', () => {
     expect(again.splits['test']?.rows.map((r) => r.id)).toEqual(test);
   });
 
+  it('trainTestSplit reproduces scikit-learn row for row; a too-small parent is a clear error', () => {
+    const rows = Array.from({ length: 7 }, (_, i) => ({ id: `r${i}`, text: `t${i}`, labels: [] }));
+    const tts = (part: string) => ({ from: 'all', trainTestSplit: { testSize: 0.2, randomState: 42, part } });
+    const card = baseCard({ splits: { all: { file: 'all.jsonl', domain: 'src' }, train: tts('train'), test: tts('test') } });
+    const ds = loadDatasetSync(writeDataset(card, { 'all.jsonl': jsonl(...rows) }));
+    // train_test_split(list(range(7)), test_size=0.2, random_state=42) == [[5, 2, 4, 3, 6], [0, 1]]
+    expect(ds.splits['train']?.rows.map((r) => r.id)).toEqual(['r5', 'r2', 'r4', 'r3', 'r6']);
+    expect(ds.splits['test']?.rows.map((r) => r.id)).toEqual(['r0', 'r1']);
+    const dir = writeDataset(card, { 'all.jsonl': jsonl(rows[0]) });
+    expect(() => loadDatasetSync(dir)).toThrow(`${dir}/dataset.json: splits.train.trainTestSplit: cannot derive split 'train' from the 1 rows of 'all'`);
+  });
+
   it('limit keeps the first records of a file (the reference code nrows)', () => {
     const rows = Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, text: `t${i}`, labels: [] }));
     const card = baseCard({ splits: { train: { file: 'a.jsonl', domain: 'src', limit: 3 } } });

@@ -6,6 +6,7 @@ import type { AdapterContext, AdapterSplit, DatasetAdapter } from './adapters/da
 import { readDatasetCard, type CardDomain, type CardSplit, type DatasetCard } from './dataset-card.ts';
 import { DATASET_ADAPTERS } from './dataset-adapters.ts';
 import { resolveDatasetRef, type DatasetRefOptions } from './dataset-ref.ts';
+import { sklearnTrainTestSplit } from './numpy-random-state.ts';
 import { RowValidator } from './row-validator.ts';
 import { ValidationCollector, type ValidationReport } from './validation-report.ts';
 
@@ -117,7 +118,7 @@ export function loadFromCard(cardIn: DatasetCard, cardFile: string, options: Loa
   for (const name of wanted) {
     const spec = card.splits[name] as CardSplit;
     if (spec.from === undefined) continue;
-    rowsBySplit.set(name, deriveSplit(name, spec, rowsBySplit.get(spec.from) as DatasetSplit));
+    rowsBySplit.set(name, deriveSplit(name, spec, rowsBySplit.get(spec.from) as DatasetSplit, cardFile));
   }
 
   const files = [...fileSet.entries()].map(([abs, shown]) => hashFile(abs, shown)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -215,12 +216,25 @@ function hashFile(abs: string, shown: string): DatasetFile {
   return { path: shown, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** A seeded partition of another split: rows [floor(a*n), floor(b*n)) of a permutation fixed by the seed. */
-function deriveSplit(name: string, spec: CardSplit, parent: DatasetSplit): DatasetSplit {
-  const [a, b] = spec.fraction as [number, number];
+/**
+ * A partition of another split: scikit-learn's train_test_split (`trainTestSplit`, row for row as the
+ * reference code), or rows [floor(a*n), floor(b*n)) of a permutation fixed by the seed (`fraction`).
+ */
+function deriveSplit(name: string, spec: CardSplit, parent: DatasetSplit, cardFile: string): DatasetSplit {
   const n = parent.rows.length;
-  const order = new Rng(spec.seed ?? 0).derive('split').derive(spec.from as string).permutation(n);
-  const rows = order.slice(Math.floor(a * n), Math.floor(b * n)).map((i) => parent.rows[i] as DatasetRow);
+  let indices: number[];
+  if (spec.trainTestSplit !== undefined) {
+    const t = spec.trainTestSplit;
+    try {
+      indices = sklearnTrainTestSplit(n, { testSize: t.testSize, randomState: t.randomState })[t.part];
+    } catch (e) {
+      throw new WorkbenchError('DATASET_INVALID', `cannot derive split '${name}' from the ${n} rows of '${spec.from}': ${(e as Error).message}`, { where: { file: cardFile, path: `splits.${name}.trainTestSplit` } });
+    }
+  } else {
+    const [a, b] = spec.fraction as [number, number];
+    indices = new Rng(spec.seed ?? 0).derive('split').derive(spec.from as string).permutation(n).slice(Math.floor(a * n), Math.floor(b * n));
+  }
+  const rows = indices.map((i) => parent.rows[i] as DatasetRow);
   return { name, rows, ...(parent.file !== undefined ? { file: parent.file } : {}) };
 }
 

@@ -35,9 +35,12 @@ describe('dallmi-csv adapter and the DALLMi cards', () => {
     expect(ds.tasks[0]?.labels).toEqual([...'ABCDEFGHIJLMNZ']);
     expect(ds.validation).toMatchObject({ rowsRead: 7, rowsKept: 7, rowsRejected: 0, undeclaredFields: {} });
     expect(ds.files.map((f) => f.path)).toEqual(['$DALLMI_DATA/pubmed_female.csv', '$DALLMI_DATA/pubmed_male.csv']);
-    // 80/20 derived splits partition each domain.
-    expect((ds.splits['source_train']?.rows.length ?? 0) + (ds.splits['source_test']?.rows.length ?? 0)).toBe(4);
-    expect(ds.splits['target_test']?.rows).toHaveLength(1);
+    // 80/20 splits exactly as the reference's train_test_split(random_state=42): scikit-learn gives
+    // [[3, 0, 2], [1]] for 4 rows and [[1, 2], [0]] for 3.
+    expect(ds.splits['source_train']?.rows.map((r) => r.id)).toEqual(['source:3', 'source:0', 'source:2']);
+    expect(ds.splits['source_test']?.rows.map((r) => r.id)).toEqual(['source:1']);
+    expect(ds.splits['target_train']?.rows.map((r) => r.id)).toEqual(['target:1', 'target:2']);
+    expect(ds.splits['target_test']?.rows.map((r) => r.id)).toEqual(['target:0']);
   });
 
   it('arXiv: the source is the OLDER file; CRLF files; term labels read from the header', () => {
@@ -59,6 +62,7 @@ describe('dallmi-csv adapter and the DALLMi cards', () => {
     expect(ds.tasks[0]?.labels).toEqual(['Action', 'Comedy', 'Drama']);
     expect(ds.splits['source']?.rows.map((r) => r['labels'])).toEqual([['Action'], ['Comedy', 'Drama']]);
     expect(ds.splits['target']?.rows[0]).toMatchObject({ text: 'A detective hunts a crew of professional thieves in Los Angeles.', labels: ['Action', 'Drama'], domain: 'target' });
+    expect(ds.splits['target']?.rows[1]?.['labels']).toEqual(['Comedy']);
   });
 
   it('row limits come from the card (the reference nrows)', () => {
