@@ -269,7 +269,11 @@ export function toDatasetInput(dataset: LoadedDataset, context?: string): Datase
     source: JSON.stringify({ uri: dataset.dir, sha256: dataset.digest }),
     sourceType: 'local',
     schema: JSON.stringify({ tasks: dataset.tasks.map((t) => ({ name: t.name, type: t.type, field: t.field, labels: t.labels.length })), metadata: dataset.metadataFields }),
-    profile: JSON.stringify({ num_rows: Object.fromEntries(dataset.splitNames.map((s) => [s, dataset.splits[s]?.rows.length ?? 0])) }),
+    profile: JSON.stringify({
+      num_rows: Object.fromEntries(dataset.splitNames.map((s) => [s, dataset.splits[s]?.rows.length ?? 0])),
+      rows_rejected: dataset.validation.rowsRejected,
+      rows_filtered: dataset.validation.rowsFiltered,
+    }),
   };
   if (context !== undefined) input.context = context;
   return input;
