@@ -65,8 +65,13 @@ export function toRestDatasetInput(d: DatasetInput): RestDatasetInput {
   return out;
 }
 
-/** A value inside an MLflow filter string: single-quoted, quotes and backslashes escaped. */
+/**
+ * A value inside an MLflow filter string. MLflow's parser (sqlparse) takes single- or double-quoted strings;
+ * a value with a single quote goes in double quotes. Only a value holding both kinds needs escaping.
+ */
 function quote(value: string): string {
+  if (!value.includes("'")) return `'${value}'`;
+  if (!value.includes('"')) return `"${value}"`;
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 

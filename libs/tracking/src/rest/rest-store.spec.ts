@@ -3,6 +3,9 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeMlflow, type FakeMlflow } from '../../test/rest/fake-mlflow-server.ts';
+import { startTestServer, transcriptHandler, type SeenRequest } from '../../test/rest/replay-server.ts';
+import { loadTranscript } from '../../test/rest/rest-transcript.ts';
+import { toFilter } from './rest-conversions.ts';
 import { openStore } from '../open-store.ts';
 import { CREATE_KEY_TAG } from './mlflow-rest-client.ts';
 import { RestStore } from './rest-store.ts';
@@ -71,6 +74,46 @@ describe('RestStore against an MLflow server', () => {
     expect(err?.code).toBe('TRACKING_INVALID');
     expect(err?.message).toContain("param 'lr' was already logged with another value");
     await expect(s.getRun('0'.repeat(32))).rejects.toMatchObject({ code: 'TRACKING_NOT_FOUND' });
+  });
+});
+
+describe('RestStore on the recorded responses of a real MLflow 2.17.2 server', () => {
+  it.each(['sqlite', 'file'])('reads runs, history, artifacts and experiments as recorded (%s backend)', async (backend) => {
+    const ex = loadTranscript(`rest-transcript-${backend}.txt`);
+    const runId = /runs\/get\?run_id=([0-9a-f]{32})/.exec(ex.map((e) => e.path).join('\n'))![1]!;
+    const unmatched: SeenRequest[] = [];
+    const replay = await startTestServer(transcriptHandler(ex, unmatched));
+    try {
+      const s = new RestStore(replay.url, { env: {}, spoolDir: join(dir, 'spool'), warn: () => {} });
+      const exp = await s.getExperimentByName('rest-probe');
+      expect(exp).toMatchObject({ name: 'rest-probe', lifecycleStage: 'active', tags: { team: 'ts' } });
+      expect(await s.getExperimentByName('does-not-exist')).toBeUndefined();
+      const run = await s.getRun(runId);
+      expect(run.info).toMatchObject({ runId, experimentId: exp!.experimentId, runName: 'parent', status: 'RUNNING', endTime: null, lifecycleStage: 'active' });
+      expect(run.data.params).toMatchObject({ lr: '0.01', epochs: '3' });
+      expect(run.data.params['long']).toHaveLength(6000);
+      expect(run.data.tags).toEqual({ src: 'curl', 'mlflow.runName': 'parent', stage: 'dev', 'mlflow.note.content': 'hello' });
+      const latest = Object.fromEntries(run.data.metrics.map((m) => [m.key, [m.value, m.step]]));
+      expect(latest).toEqual({ loss: [0.4, 2], weird: [NaN, 0], acc: [0.8, 2] });
+      await expect(s.getRun('0'.repeat(32))).rejects.toMatchObject({ code: 'TRACKING_NOT_FOUND', details: { status: 404, errorCode: 'RESOURCE_DOES_NOT_EXIST' } });
+      expect((await s.getMetricHistory(runId, 'loss')).map((p) => [p.step, p.value])).toEqual([
+        [0, 0.9],
+        [1, 0.7],
+        [2, 0.4],
+      ]);
+      expect(await s.listArtifacts(runId, 'dir')).toEqual([{ path: 'dir/hello.txt', isDir: false, fileSize: 14 }]);
+      expect(unmatched.map((u) => `${u.method} ${u.url}`)).toEqual([]);
+    } finally {
+      await replay.close();
+    }
+  });
+
+  it('builds MLflow filter strings from a RunSearch', () => {
+    expect(toFilter({ experimentIds: ['1'], tags: { 'workbench.config_hash': "a'b" }, params: { lr: '0.01' }, statuses: ['RUNNING'] })).toEqual({
+      filter: 'tags.`workbench.config_hash` = "a\'b" and params.`lr` = \'0.01\' and attributes.status = \'RUNNING\'',
+      statuses: undefined,
+    });
+    expect(toFilter({ experimentIds: ['1'], statuses: ['FINISHED', 'FAILED'] })).toEqual({ filter: undefined, statuses: ['FINISHED', 'FAILED'] });
   });
 });
 
