@@ -23,43 +23,32 @@ export interface TextSegment {
  * reference strip both sides, so callers give those lstrip = rstrip = true.
  */
 export class AddedTokenSplitter {
-  private readonly byFirstChar = new Map<string, AddedToken[]>();
+  private readonly byContent = new Map<string, AddedToken>();
+  /** Longest tokens first, so at any position the regex alternation takes the longest match. */
+  private readonly pattern: RegExp | undefined;
 
   constructor(tokens: Iterable<AddedToken>) {
-    const seen = new Map<string, AddedToken>();
-    for (const t of tokens) if (t.content !== '' && !seen.has(t.content)) seen.set(t.content, t);
-    for (const t of seen.values()) {
-      const first = t.content[0] as string;
-      const list = this.byFirstChar.get(first) ?? [];
-      list.push(t);
-      this.byFirstChar.set(first, list);
-    }
-    for (const list of this.byFirstChar.values()) list.sort((a, b) => b.content.length - a.content.length);
+    for (const t of tokens) if (t.content !== '' && !this.byContent.has(t.content)) this.byContent.set(t.content, t);
+    const sorted = [...this.byContent.keys()].sort((x, y) => y.length - x.length);
+    this.pattern = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : undefined;
   }
 
   get size(): number {
-    let n = 0;
-    for (const list of this.byFirstChar.values()) n += list.length;
-    return n;
+    return this.byContent.size;
   }
 
   split(text: string): TextSegment[] {
     const pieces: { text: string; token?: AddedToken }[] = [];
+    if (!this.pattern) return text === '' ? [] : [{ text, added: false }];
     let last = 0;
-    let i = 0;
-    while (i < text.length) {
-      const candidates = this.byFirstChar.get(text[i] as string);
-      const match = candidates?.find((t) => text.startsWith(t.content, i));
-      if (match) {
-        if (i > last) pieces.push({ text: text.slice(last, i) });
-        pieces.push({ text: match.content, token: match });
-        i += match.content.length;
-        last = i;
-      } else {
-        i++;
-      }
+    for (const m of text.matchAll(this.pattern)) {
+      const i = m.index as number;
+      if (i > last) pieces.push({ text: text.slice(last, i) });
+      pieces.push({ text: m[0], token: this.byContent.get(m[0]) as AddedToken });
+      last = i + m[0].length;
     }
     if (last < text.length) pieces.push({ text: text.slice(last) });
+    if (pieces.length === 1) return [{ text: pieces[0]?.text as string, added: pieces[0]?.token !== undefined }];
 
     for (let k = 0; k < pieces.length; k++) {
       const token = pieces[k]?.token;
@@ -71,4 +60,8 @@ export class AddedTokenSplitter {
     }
     return pieces.filter((p) => p.text !== '').map((p) => ({ text: p.text, added: p.token !== undefined }));
   }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }

@@ -1,5 +1,12 @@
 import { isBertControl, isBertPunctuation, isBertWhitespace, isCjkChar, isNonspacingMark, pythonSplit } from './bert-char-classes.ts';
 
+/** Printable ASCII plus tab/newline/CR: such text needs no control removal, CJK padding or normalisation. */
+const PLAIN_ASCII = /^[\x20-\x7e\t\n\r]*$/;
+const ASCII = /^[\x00-\x7f]*$/;
+/** BERT punctuation within ASCII: every printable non-alphanumeric character. */
+const ASCII_PUNCT = /([!-/:-@[-`{-~])/;
+const ANY_SPACE = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/u;
+
 export interface BasicTokenizerOptions {
   /** Lower-case every word (and strip accents unless `stripAccents` is false). */
   doLowerCase?: boolean;
@@ -37,10 +44,15 @@ export class BasicTokenizer {
   /** `extraNeverSplit`: words kept whole for this call only (the reference passes the special tokens). */
   tokenize(text: string, extraNeverSplit?: ReadonlySet<string>): string[] {
     const neverSplit = extraNeverSplit && extraNeverSplit.size > 0 ? new Set([...this.neverSplit, ...extraNeverSplit]) : this.neverSplit;
-    let cleaned = this.cleanText(text);
-    if (this.tokenizeChineseChars) cleaned = padCjk(cleaned);
-    // Composed and decomposed spellings of the same character must give the same words.
-    const normalized = cleaned.normalize('NFC');
+    let normalized: string;
+    if (PLAIN_ASCII.test(text)) {
+      normalized = text; // the common case: the steps below are the identity on it (whitespace is split anyway)
+    } else {
+      let cleaned = this.cleanText(text);
+      if (this.tokenizeChineseChars) cleaned = padCjk(cleaned);
+      // Composed and decomposed spellings of the same character must give the same words.
+      normalized = cleaned.normalize('NFC');
+    }
     const out: string[] = [];
     for (let word of pythonSplit(normalized)) {
       if (!neverSplit.has(word)) {
@@ -51,10 +63,14 @@ export class BasicTokenizer {
           word = stripAccents(word);
         }
       }
-      for (const piece of this.splitOnPunctuation(word, neverSplit)) out.push(piece);
+      for (const piece of this.splitOnPunctuation(word, neverSplit)) {
+        // The reference joins with spaces and splits again: this drops pieces that became empty.
+        if (piece === '') continue;
+        if (ANY_SPACE.test(piece)) out.push(...pythonSplit(piece));
+        else out.push(piece);
+      }
     }
-    // The reference joins with spaces and splits again: this drops pieces that became empty.
-    return pythonSplit(out.join(' '));
+    return out;
   }
 
   private cleanText(text: string): string {
@@ -69,6 +85,7 @@ export class BasicTokenizer {
 
   private splitOnPunctuation(word: string, neverSplit: ReadonlySet<string>): string[] {
     if (!this.doSplitOnPunc || neverSplit.has(word)) return [word];
+    if (ASCII.test(word)) return word.split(ASCII_PUNCT);
     const out: string[] = [];
     let current = '';
     for (const ch of word) {
@@ -93,6 +110,7 @@ function padCjk(text: string): string {
 
 /** NFD, then drop nonspacing marks: "déjà" -> "deja". */
 export function stripAccents(text: string): string {
+  if (ASCII.test(text)) return text;
   let out = '';
   for (const ch of text.normalize('NFD')) if (!isNonspacingMark(ch)) out += ch;
   return out;

@@ -30,7 +30,16 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 /** The UTF-8 bytes of a string, each as its byte character. */
 export function bytesToUnicode(text: string): string {
   let out = '';
-  for (const b of encoder.encode(text)) out += BYTE_TO_UNICODE[b];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // ASCII is one byte per character: skip the encoder on the common path.
+    if (c >= 0x80) {
+      out = '';
+      for (const b of encoder.encode(text)) out += BYTE_TO_UNICODE[b];
+      return out;
+    }
+    out += BYTE_TO_UNICODE[c];
+  }
   return out;
 }
 

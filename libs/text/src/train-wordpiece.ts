@@ -122,32 +122,23 @@ export function trainWordPiece(corpus: Iterable<string>, config: WordPieceTraine
   // 4. Pair counts, the words each pair occurs in (may hold stale entries), and a lazy max-heap.
   const pairCount = new Map<number, number>();
   const pairWords = new Map<number, Set<number>>();
-  /**
-   * Moves word w from `before` to its current symbols in the pair counts. `touched` remembers each touched
-   * pair's count before this round, so only pairs whose count really changed are pushed to the heap.
-   */
-  const update = (w: number, before: readonly number[], touched: Map<number, number>): void => {
-    const f = freqs[w] as number;
-    const syms = words[w] as number[];
-    for (let i = 0; i < before.length - 1; i++) {
-      const key = (before[i] as number) * SYMBOL_LIMIT + (before[i + 1] as number);
-      const c = pairCount.get(key) as number;
-      if (!touched.has(key)) touched.set(key, c);
-      if (c - f <= 0) pairCount.delete(key);
-      else pairCount.set(key, c - f);
-    }
-    for (let i = 0; i < syms.length - 1; i++) {
-      const key = (syms[i] as number) * SYMBOL_LIMIT + (syms[i + 1] as number);
-      const c = pairCount.get(key) ?? 0;
-      if (!touched.has(key)) touched.set(key, c);
-      pairCount.set(key, c + f);
+  /** Adds `delta` to a pair's count; `touched` remembers each pair's count before this round. */
+  const bump = (key: number, delta: number, w: number, touched: Map<number, number>): void => {
+    const c = pairCount.get(key) ?? 0;
+    if (!touched.has(key)) touched.set(key, c);
+    if (c + delta <= 0) pairCount.delete(key);
+    else pairCount.set(key, c + delta);
+    if (delta > 0) {
       let set = pairWords.get(key);
       if (!set) pairWords.set(key, (set = new Set()));
       set.add(w);
     }
   };
   const initialKeys = new Map<number, number>();
-  for (let w = 0; w < words.length; w++) update(w, [], initialKeys);
+  for (let w = 0; w < words.length; w++) {
+    const syms = words[w] as number[];
+    for (let i = 0; i < syms.length - 1; i++) bump((syms[i] as number) * SYMBOL_LIMIT + (syms[i + 1] as number), freqs[w] as number, w, initialKeys);
+  }
   const heap = new PairHeap((key) => symbols[Math.floor(key / SYMBOL_LIMIT)] as string, (key) => symbols[key % SYMBOL_LIMIT] as string);
   for (const key of initialKeys.keys()) heap.push(pairCount.get(key) as number, key);
 
@@ -173,21 +164,33 @@ export function trainWordPiece(corpus: Iterable<string>, config: WordPieceTraine
     pairWords.delete(key);
     for (const w of affected) {
       const syms = words[w] as number[];
-      let found = false;
-      for (let i = 0; i < syms.length - 1; i++) if (syms[i] === a && syms[i + 1] === b) found = true;
-      if (!found) continue;
-      const next: number[] = [];
+      const f = freqs[w] as number;
+      let next: number[] | undefined;
+      // Only the pairs around each occurrence change (as Hugging Face tokenizers' Word::merge): with
+      // x a b y -> x c y, (x,a) and (b,y) lose f and (x,c) and (c,y) gain f; (a,b) itself is dropped below.
       for (let i = 0; i < syms.length; ) {
         if (i < syms.length - 1 && syms[i] === a && syms[i + 1] === b) {
+          next ??= syms.slice(0, i);
+          const prev = next.length > 0 ? (next[next.length - 1] as number) : -1;
+          if (prev >= 0) {
+            // `prev` is the current left neighbour: c itself when the previous pair was merged too.
+            bump(prev * SYMBOL_LIMIT + a, -f, w, touched);
+            bump(prev * SYMBOL_LIMIT + c, f, w, touched);
+          }
+          if (i + 2 < syms.length) {
+            const after = syms[i + 2] as number;
+            bump(b * SYMBOL_LIMIT + after, -f, w, touched);
+            // If `after` starts another occurrence, the next step takes (c,a) back and adds (c,c).
+            bump(c * SYMBOL_LIMIT + after, f, w, touched);
+          }
           next.push(c);
           i += 2;
         } else {
-          next.push(syms[i] as number);
+          next?.push(syms[i] as number);
           i += 1;
         }
       }
-      words[w] = next;
-      update(w, syms, touched);
+      if (next) words[w] = next;
     }
     pairCount.delete(key);
     for (const [k, was] of touched) {

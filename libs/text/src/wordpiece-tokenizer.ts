@@ -105,7 +105,7 @@ export class WordPieceTokenizer extends PretrainedTokenizer {
     let out = '';
     for (const seg of this.specialOnly.split(text)) {
       if (seg.added) out += seg.text;
-      else for (const ch of seg.text) out += ch.toLowerCase();
+      else out += lowerEachCodePoint(seg.text);
     }
     return out;
   }
@@ -142,4 +142,15 @@ export class WordPieceTokenizer extends PretrainedTokenizer {
   protected tokensToString(tokens: readonly string[]): string {
     return pythonStrip(tokens.join(' ').replaceAll(' ##', ''));
   }
+}
+
+/**
+ * Lower-cases one code point at a time. Only the final-sigma rule of Unicode's default case mapping depends
+ * on context, so whole-string lower-casing is the same unless the text holds a capital sigma.
+ */
+function lowerEachCodePoint(text: string): string {
+  if (!text.includes('\u03a3')) return text.toLowerCase();
+  let out = '';
+  for (const ch of text) out += ch.toLowerCase();
+  return out;
 }
