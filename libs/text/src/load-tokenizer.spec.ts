@@ -174,6 +174,8 @@ describe('loadTokenizer bad input: clear TOKENIZER_INVALID errors naming the fil
 
   it('an unsupported tokenizer_class', () => {
     const dir = copyOf(BERT, BERT_FILES);
+    writeFileSync(join(dir, 'tokenizer_config.json'), '{"tokenizer_class": "BertTokeniser"}');
+    expect(caught(() => loadTokenizer(dir)).message).toMatch(/did you mean 'BertTokenizer'/);
     writeFileSync(join(dir, 'tokenizer_config.json'), '{"tokenizer_class": "T5Tokenizer"}');
     const e = caught(() => loadTokenizer(dir));
     expect(e.message).toMatch(/unsupported tokenizer_class 'T5Tokenizer'; supported: BertTokenizer/);

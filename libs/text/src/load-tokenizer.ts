@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkbenchError, isPlainObject } from '@workbench/core';
+import { WorkbenchError, didYouMeanSuffix, isPlainObject } from '@workbench/core';
 import { ByteLevelBpeTokenizer, ROBERTA_SPECIAL_TOKENS } from './byte-level-bpe-tokenizer.ts';
 import type { PretrainedTokenizer } from './pretrained-tokenizer.ts';
 import type { SpecialTokens } from './tokenizer.ts';
@@ -172,7 +172,8 @@ function detectKind(folder: string, config: Json): 'wordpiece' | 'byte-bpe' {
       }
       return kind;
     }
-    throw new WorkbenchError('TOKENIZER_INVALID', `unsupported tokenizer_class '${String(cls)}'; supported: ${[...WORDPIECE_CLASSES, ...BYTE_BPE_CLASSES].join(', ')} (and their Fast variants)`, {
+    const supported = [...WORDPIECE_CLASSES, ...BYTE_BPE_CLASSES];
+    throw new WorkbenchError('TOKENIZER_INVALID', `unsupported tokenizer_class '${String(cls)}'${didYouMeanSuffix(base, supported)}; supported: ${supported.join(', ')} (and their Fast variants)`, {
       where: { file: join(folder, 'tokenizer_config.json'), path: 'tokenizer_class' },
     });
   }

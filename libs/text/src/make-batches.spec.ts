@@ -96,6 +96,14 @@ describe('makeBatches', () => {
     expect(() => restoreOrder(bs, [[1, 2], [3]])).toThrow(/batch 1 has 2 rows but 1 outputs/);
   });
 
+  it('takes typed arrays of ids', () => {
+    const [b] = makeBatches([Int32Array.from([5, 6, 7]), Int32Array.from([8])], { batchSize: 2, padId: 1 });
+    expect(b?.inputIds).toEqual([
+      [5, 6, 7],
+      [8, 1, 1],
+    ]);
+  });
+
   it('handles no rows and empty rows', () => {
     expect(makeBatches([], { batchSize: 4, padId: 0 })).toEqual([]);
     const [b] = makeBatches([[], [5]], { batchSize: 4, padId: 0 });

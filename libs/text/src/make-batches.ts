@@ -48,7 +48,7 @@ interface Row {
 }
 
 /**
- * Dynamic padding: splits rows (encodings or plain token id lists) into batches padded only to each batch's
+ * Dynamic padding: splits rows (encodings, or token id lists / typed arrays) into batches padded only to each batch's
  * longest row. With `bucketByLength`, rows of similar length share batches: without shuffling, rows are
  * sorted by length (longest first, ties in input order); with shuffling, as Hugging Face's
  * LengthGroupedSampler, rows are shuffled, sorted by length within windows of batchSize * bucketMultiplier,
@@ -57,7 +57,7 @@ interface Row {
  *
  * Encodings already padded (attention mask 0 at the end) are cut back to their real length first.
  */
-export function makeBatches(rows: readonly (Encoding | readonly number[])[], config: BatchingConfig): Batch[] {
+export function makeBatches(rows: readonly (Encoding | ArrayLike<number>)[], config: BatchingConfig): Batch[] {
   const cfg = resolveConfig<BatchingConfig>(DEFAULT_BATCHING, config, { where: { source: 'makeBatches' } });
   const where = (path: string) => ({ source: 'makeBatches', path });
   const posInt = (v: number, path: string): void => {
@@ -101,10 +101,10 @@ export function makeBatches(rows: readonly (Encoding | readonly number[])[], con
   return groups.map((indices) => pad(indices, data, padId, cfg.padToMultipleOf));
 }
 
-function toRow(r: Encoding | readonly number[], i: number): Row {
-  if (Array.isArray(r)) {
-    const ids = r as readonly number[];
-    return { ids, types: undefined, length: ids.length };
+function toRow(r: Encoding | ArrayLike<number>, i: number): Row {
+  if (Array.isArray(r) || ArrayBuffer.isView(r)) {
+    const ids = r as ArrayLike<number>;
+    return { ids: ids as readonly number[], types: undefined, length: ids.length };
   }
   const e = r as Encoding;
   if (!e || !Array.isArray(e.inputIds)) {
