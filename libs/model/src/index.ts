@@ -18,4 +18,6 @@ export type { LoadHfModelOptions } from './checkpoint/load-hf-model.ts';
 export { saveHfModel } from './checkpoint/save-hf-model.ts';
 export { ClassifierHead } from './checkpoint/classifier-head.ts';
 export { SUPPORTED_MODEL_TYPES, configFromHf, configToHf, labelNames } from './checkpoint/hf-config.ts';
-export type { HfModel, LoadedHfModel, ModelTokenizer } from './checkpoint/hf-model.ts';
+export type { HfModel, LoadedHfModel } from './checkpoint/hf-model.ts';
+export { benchTransformer, tfjsAdam, DEFAULT_TRANSFORMER_BENCH } from './transformer/bench-transformer.ts';
+export type { TransformerBenchOptions, TransformerBenchResult, BenchOptimizer, KernelTime } from './transformer/bench-transformer.ts';

@@ -1,28 +1,13 @@
+import type { Tokenizer } from '@workbench/text';
 import type { TransformerEncoder } from '../transformer/transformer-encoder.ts';
 import type { ClassifierHead } from './classifier-head.ts';
 import type { HfConfigJson } from './hf-config.ts';
-
-/**
- * The part of @workbench/text's Tokenizer contract the model code uses (structural, so it accepts the real
- * tokenizer without importing a name @workbench/text does not export yet).
- */
-export interface ModelTokenizer {
-  readonly kind: string;
-  readonly vocabSize: number;
-  readonly padId: number;
-  encodeBatch(texts: readonly string[], options?: { maxLength?: number; truncation?: boolean; padding?: 'max_length' | 'longest' | false }): {
-    inputIds: number[][];
-    attentionMask: number[][];
-    tokenTypeIds: number[][];
-    length: number;
-  };
-}
 
 /** A model that maps to a Hugging Face folder: an encoder, optionally a classifier head and a tokenizer. */
 export interface HfModel {
   encoder: TransformerEncoder;
   head?: ClassifierHead;
-  tokenizer?: ModelTokenizer;
+  tokenizer?: Tokenizer;
   /** The config.json it came from (its other keys, e.g. id2label, are written back on save). */
   hfConfig?: HfConfigJson;
   /** 'bert.' / 'roberta.' when the weights carried the task-model prefix, '' for a bare encoder. */

@@ -2,19 +2,19 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkbenchError } from '@workbench/core';
 import { tf } from '@workbench/tensor';
-import * as text from '@workbench/text';
+import { loadTokenizer, type Tokenizer } from '@workbench/text';
 import { TransformerEncoder } from '../transformer/transformer-encoder.ts';
 import { transformerParameterSpecs } from '../transformer/parameter-specs.ts';
 import { ClassifierHead } from './classifier-head.ts';
 import { configFromHf, type HfConfigJson } from './hf-config.ts';
-import type { LoadedHfModel, ModelTokenizer } from './hf-model.ts';
+import type { LoadedHfModel } from './hf-model.ts';
 import { entryToFloat32, parseSafetensors, type SafetensorsEntry } from './safetensors.ts';
 import { transpose2d } from './transpose-2d.ts';
 
 export interface LoadHfModelOptions {
   /** Seed of dropout and of any re-initialised parameter (default 0). */
   seed?: number;
-  /** Load the tokenizer files too (default true; needs @workbench/text's loadTokenizer). */
+  /** Load the tokenizer files too (default true). */
   tokenizer?: boolean;
   /** Where warnings go (default: console.warn). */
   warn?: (message: string) => void;
@@ -142,8 +142,14 @@ export async function loadHfModel(folder: string, options: LoadHfModelOptions = 
   const unusedTensors = [...byName.entries()].filter(([name]) => !used.has(name)).map(([, { original }]) => original);
   if (unusedTensors.length) note(`${weightsFile}: ${unusedTensors.length} tensor(s) not used by ${config.modelType}${head ? ' + classifier' : ''}: ${unusedTensors.join(', ')}`);
 
-  let tokenizer: ModelTokenizer | undefined;
-  if (options.tokenizer !== false) tokenizer = await loadTokenizerIfAvailable(folder, note);
+  let tokenizer: Tokenizer | undefined;
+  try {
+    if (options.tokenizer !== false) tokenizer = tokenizerIfPresent(folder, note);
+  } catch (e) {
+    encoder.dispose();
+    head?.dispose();
+    throw e;
+  }
 
   const model: LoadedHfModel = {
     encoder,
@@ -163,22 +169,14 @@ export async function loadHfModel(folder: string, options: LoadHfModelOptions = 
   return model;
 }
 
-/**
- * The folder's tokenizer through @workbench/text's `loadTokenizer(folder)`. Looked up at run time so this lib
- * builds whether or not the text lib exports it yet; a folder without tokenizer files is a warning, not an error.
- */
-async function loadTokenizerIfAvailable(folder: string, note: (m: string) => void): Promise<ModelTokenizer | undefined> {
-  const loader = (text as Record<string, unknown>)['loadTokenizer'];
-  if (typeof loader !== 'function') {
-    note('@workbench/text has no loadTokenizer: the model was loaded without its tokenizer');
-    return undefined;
-  }
-  const hasFiles = ['vocab.txt', 'vocab.json', 'tokenizer.json'].some((f) => existsSync(join(folder, f)));
+/** The folder's tokenizer (@workbench/text); a folder without tokenizer files is a warning, not an error. */
+function tokenizerIfPresent(folder: string, note: (m: string) => void): Tokenizer | undefined {
+  const hasFiles = ['vocab.txt', 'vocab.json'].some((f) => existsSync(join(folder, f)));
   if (!hasFiles) {
     note(`${folder}: no tokenizer files (vocab.txt, or vocab.json + merges.txt): the model was loaded without a tokenizer`);
     return undefined;
   }
-  return (await (loader as (f: string) => ModelTokenizer | Promise<ModelTokenizer>)(folder)) as ModelTokenizer;
+  return loadTokenizer(folder);
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

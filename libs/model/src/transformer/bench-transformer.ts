@@ -1,0 +1,197 @@
+import { Rng } from '@workbench/core';
+import { currentBackend, median, tf } from '@workbench/tensor';
+import { parameterCount } from './parameter-specs.ts';
+import { TransformerEncoder } from './transformer-encoder.ts';
+import type { TransformerConfig } from './transformer-config.ts';
+
+export interface TransformerBenchOptions {
+  layers?: number;
+  hidden?: number;
+  heads?: number;
+  ffn?: number;
+  vocab?: number;
+  batch?: number;
+  seq?: number;
+  /** Labels of the multi-label BCE head the train step optimises. */
+  labels?: number;
+  /** Timed runs (the median is reported) after `warmup` untimed ones. */
+  runs?: number;
+  warmup?: number;
+  seed?: number;
+  /** Also profile one train step per kernel (adds one step). */
+  profile?: boolean;
+}
+
+/** The `workbench bench model` defaults: the BERT-mini shape of the probe in ENVIRONMENT.md. */
+export const DEFAULT_TRANSFORMER_BENCH: Required<TransformerBenchOptions> = {
+  layers: 2,
+  hidden: 256,
+  heads: 4,
+  ffn: 1024,
+  vocab: 30522,
+  batch: 16,
+  seq: 128,
+  labels: 8,
+  runs: 5,
+  warmup: 1,
+  seed: 0,
+  profile: true,
+};
+
+/** One optimiser over named variables: applies the gradients of `loss` and returns the loss value. */
+export interface BenchOptimizer {
+  readonly name: string;
+  step(loss: () => tf.Scalar, variables: Map<string, tf.Variable>): number;
+  dispose(): void;
+}
+
+/** tfjs's Adam (no weight decay): the fallback while no AdamW is passed. */
+export function tfjsAdam(lr = 1e-4): BenchOptimizer {
+  const opt = tf.train.adam(lr);
+  return {
+    name: 'tf.train.adam (tfjs Adam, no weight decay)',
+    step: (loss, variables) => tf.tidy(() => (opt.minimize(loss, true, [...variables.values()]) as tf.Scalar).dataSync()[0] as number),
+    dispose: () => opt.dispose(),
+  };
+}
+
+export interface KernelTime {
+  kernel: string;
+  ms: number;
+  calls: number;
+}
+
+export interface TransformerBenchResult {
+  backend: string;
+  simd: boolean | null;
+  config: Required<TransformerBenchOptions>;
+  parameters: number;
+  optimizer: string;
+  /** Forward + backward + optimizer update of one batch (median and every timed run). */
+  trainStepMs: number;
+  trainStepRunsMs: number[];
+  /** Forward pass (eval mode) of one batch to logits. */
+  inferenceMs: number;
+  inferenceRunsMs: number[];
+  trainSequencesPerSecond: number;
+  trainTokensPerSecond: number;
+  inferenceSequencesPerSecond: number;
+  inferenceTokensPerSecond: number;
+  /** 1024^3 float32 matmul GFLOP/s measured in the same process: how loaded the machine was. */
+  matmulGflops: number;
+  /** Per-kernel wall time of one profiled train step, largest first (when `profile`). */
+  kernels?: KernelTime[];
+  /** Time of the word-embedding gradient (UnsortedSegmentSum into a dense [vocab, hidden] tensor) in that step. */
+  embeddingGradientMs?: number;
+}
+
+/**
+ * Times a BERT-style encoder with a multi-label BCE head on random token ids (all positions real): the median
+ * train step (forward + backward + optimizer update, loss read back) and the median inference batch.
+ * Nothing leaks: every tensor is freed before returning.
+ */
+export async function benchTransformer(options: TransformerBenchOptions = {}, makeOptimizer: () => BenchOptimizer = () => tfjsAdam()): Promise<TransformerBenchResult> {
+  const o = { ...DEFAULT_TRANSFORMER_BENCH, ...options };
+  const config: TransformerConfig = {
+    numLayers: o.layers,
+    hiddenSize: o.hidden,
+    numHeads: o.heads,
+    intermediateSize: o.ffn,
+    vocabSize: o.vocab,
+    maxPositions: Math.max(512, o.seq),
+    seed: o.seed,
+  };
+  const encoder = TransformerEncoder.create(undefined, config);
+  const rng = new Rng(o.seed, 'bench-transformer');
+  const ids = Int32Array.from({ length: o.batch * o.seq }, () => 1 + rng.int(o.vocab - 1));
+  const labelValues = Float32Array.from({ length: o.batch * o.labels }, () => rng.int(2));
+  const inputIds = tf.tensor2d(ids, [o.batch, o.seq], 'int32');
+  const attentionMask = tf.ones([o.batch, o.seq], 'int32') as tf.Tensor2D;
+  const labels = tf.tensor2d(labelValues, [o.batch, o.labels]);
+  const kernel = tf.variable(tf.randomNormal([o.hidden, o.labels], 0, 0.02, 'float32', o.seed), true, `bench-head-${Date.now()}-${o.seed}/weight`);
+  const bias = tf.variable(tf.zeros([o.labels]), true, `bench-head-${Date.now()}-${o.seed}/bias`);
+  const variables = new Map([...encoder.variables(), ['classifier.weight', kernel], ['classifier.bias', bias]]);
+  const optimizer = makeOptimizer();
+  const logits = (training: boolean): tf.Tensor2D =>
+    tf.fused.matMul({ a: encoder.forward({ inputIds, attentionMask, training }).poolerOutput, b: kernel, bias }) as tf.Tensor2D;
+  const loss = (): tf.Scalar => tf.tidy(() => tf.losses.sigmoidCrossEntropy(labels, logits(true)) as tf.Scalar);
+  const trainStep = (): number => optimizer.step(loss, variables);
+  const inference = (): void => {
+    tf.tidy(() => logits(false).dataSync());
+  };
+  const time = (fn: () => unknown): number => {
+    const t0 = performance.now();
+    fn();
+    return performance.now() - t0;
+  };
+  try {
+    for (let i = 0; i < o.warmup; i++) {
+      trainStep();
+      inference();
+    }
+    const trainRuns: number[] = [];
+    const inferRuns: number[] = [];
+    for (let i = 0; i < o.runs; i++) {
+      trainRuns.push(time(trainStep));
+      inferRuns.push(time(inference));
+    }
+    let kernels: KernelTime[] | undefined;
+    let embeddingGradientMs: number | undefined;
+    if (o.profile) {
+      const info = await tf.profile(() => {
+        trainStep();
+      });
+      const byName = new Map<string, KernelTime>();
+      for (const k of info.kernels) {
+        const entry = byName.get(k.name) ?? { kernel: k.name, ms: 0, calls: 0 };
+        entry.ms += Number(k.kernelTimeMs) || 0;
+        entry.calls += 1;
+        byName.set(k.name, entry);
+      }
+      kernels = [...byName.values()].sort((a, b) => b.ms - a.ms);
+      embeddingGradientMs = byName.get('UnsortedSegmentSum')?.ms;
+    }
+    const matmulGflops = calibrationGflops();
+    const backend = currentBackend();
+    const trainStepMs = median(trainRuns);
+    const inferenceMs = median(inferRuns);
+    return {
+      backend: backend?.name ?? tf.getBackend(),
+      simd: backend?.simd ?? null,
+      config: o,
+      parameters: parameterCount(encoder.config as Required<TransformerConfig>) + o.hidden * o.labels + o.labels,
+      optimizer: optimizer.name,
+      trainStepMs,
+      trainStepRunsMs: trainRuns,
+      inferenceMs,
+      inferenceRunsMs: inferRuns,
+      trainSequencesPerSecond: (o.batch * 1000) / trainStepMs,
+      trainTokensPerSecond: (o.batch * o.seq * 1000) / trainStepMs,
+      inferenceSequencesPerSecond: (o.batch * 1000) / inferenceMs,
+      inferenceTokensPerSecond: (o.batch * o.seq * 1000) / inferenceMs,
+      matmulGflops,
+      ...(kernels ? { kernels } : {}),
+      ...(embeddingGradientMs !== undefined ? { embeddingGradientMs } : {}),
+    };
+  } finally {
+    optimizer.dispose();
+    encoder.dispose();
+    tf.dispose([inputIds, attentionMask, labels, kernel, bias]);
+  }
+}
+
+/** GFLOP/s of a plain 1024^3 float32 matmul right now (median of 3 after a warm-up): how busy the machine is. */
+function calibrationGflops(n = 1024): number {
+  const [a, b] = [tf.randomNormal([n, n], 0, 1, 'float32', 1), tf.randomNormal([n, n], 0, 1, 'float32', 2)];
+  try {
+    const runs: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t0 = performance.now();
+      tf.tidy(() => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D).dataSync());
+      if (i > 0) runs.push(performance.now() - t0);
+    }
+    return (2 * n ** 3) / (median(runs) * 1e6);
+  } finally {
+    tf.dispose([a, b]);
+  }
+}
