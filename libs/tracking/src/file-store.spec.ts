@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isWorkbenchError } from '@workbench/core';
@@ -180,5 +180,19 @@ describe('FileStore rules', () => {
     const store = openAt(join(tempDir(), 'mlruns'));
     await expect(store.getRun('0123456789abcdef0123456789abcdef')).rejects.toMatchObject({ code: 'TRACKING_NOT_FOUND' });
     await expect(store.getExperiment('42')).rejects.toMatchObject({ code: 'TRACKING_NOT_FOUND' });
+  });
+});
+
+describe('FileStore experiment creation lock', () => {
+  it('a lock left by a killed process is taken over once stale', async () => {
+    const root = join(tempDir(), 'mlruns');
+    const store = openAt(root);
+    const lock = join(root, '.workbench-lock');
+    mkdirSync(lock);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    const exp = await store.getOrCreateExperiment('after-crash');
+    expect(exp.name).toBe('after-crash');
+    expect(existsSync(lock)).toBe(false);
   });
 });

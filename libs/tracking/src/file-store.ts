@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WorkbenchError, type DatasetInput, type MetricPoint, type RunStatus } from '@workbench/core';
@@ -30,6 +30,7 @@ import { MLFLOW_TAGS, RUN_STATUS_CODES } from './store.ts';
 import { checkParamsUnchanged, validateBatch, validateExperimentTag, validateKey } from './validation.ts';
 
 const TRASH = '.trash';
+const STALE_LOCK_MS = 10_000;
 const META = 'meta.yaml';
 const STATUS_BY_CODE = Object.fromEntries(Object.entries(RUN_STATUS_CODES).map(([k, v]) => [v, k])) as Record<number, RunStatus>;
 /** MLflow's SourceType.LOCAL, written into every run's meta.yaml. */
@@ -223,8 +224,11 @@ export class FileStore implements TrackingStore {
         await mkdir(lock);
         break;
       } catch {
-        if (Date.now() > deadline) throw new WorkbenchError('IO', `the FileStore lock '${lock}' is held for over 30 s`, { hint: 'remove it if no workbench process is running' });
-        await new Promise((r) => setTimeout(r, 20));
+        // Creating an experiment takes milliseconds: a lock this old was left by a killed process.
+        const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+        if (age > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true });
+        else if (Date.now() > deadline) throw new WorkbenchError('IO', `the FileStore lock '${lock}' is held for over 30 s`, { hint: 'remove it if no workbench process is running' });
+        else await new Promise((r) => setTimeout(r, 20));
       }
     }
     try {
