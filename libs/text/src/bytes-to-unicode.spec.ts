@@ -17,6 +17,10 @@ describe('GPT-2 byte <-> unicode map', () => {
     expect(bytesToUnicode('é')).toBe('Ã©');
   });
 
+  it('keeps a leading byte-order mark, as Python does', () => {
+    expect(unicodeToText(bytesToUnicode('\ufeffhi'))).toBe('\ufeffhi');
+  });
+
   it('decodes a cut UTF-8 sequence to U+FFFD', () => {
     expect(unicodeToText(bytesToUnicode('我').slice(0, 2))).toBe('\ufffd');
   });

@@ -25,7 +25,8 @@ export const BYTE_TO_UNICODE: readonly string[] = buildByteMap();
 export const UNICODE_TO_BYTE: ReadonlyMap<string, number> = new Map(BYTE_TO_UNICODE.map((ch, b) => [ch, b]));
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM keeps a leading U+FEFF, as Python's bytes.decode does (TextDecoder drops it by default).
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** The UTF-8 bytes of a string, each as its byte character. */
 export function bytesToUnicode(text: string): string {
