@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, posix } from 'node:path';
 import { WorkbenchError, type DatasetInput, type MetricPoint } from '@workbench/core';
 import { MLFLOW_TAGS, TERMINAL_STATUSES } from '../store.ts';
@@ -11,13 +11,19 @@ import type { CreateRunRequest, RestKeyValue } from './mlflow-rest-types.ts';
 import { toExperiment, toFilter, toMetricPoint, toRestDatasetInput, toRestMetric, toRun, toRunInfo } from './rest-conversions.ts';
 import type { RestTransportOptions } from './rest-transport.ts';
 import { resolveSpoolDir, SpoolFile, type SpoolOp } from './spool.ts';
-import { syncedName, syncSpoolFile } from './spool-sync.ts';
+import { markSynced, syncSpoolFile } from './spool-sync.ts';
 
 export interface RestStoreOptions extends RestTransportOptions {
   /** Where runs go when the server stays unreachable (default WORKBENCH_SPOOL_DIR or ./.workbench/spool). */
   spoolDir?: string;
   /** Warnings (retries, spooling); default stderr. */
   warn?: (message: string) => void;
+  /**
+   * Once the server is found unreachable, new calls go straight to the spool instead of waiting out the
+   * retries again; every `reconnectMs` one quick probe (GET /health, no retry) checks whether it is back, and
+   * if so the spooled runs are replayed and continue online. Default 30 s.
+   */
+  reconnectMs?: number;
 }
 
 /** Experiment ids handed out while the server was unreachable: the name is resolved at replay. */
@@ -42,6 +48,12 @@ export class RestStore implements TrackingStore {
   private readonly artifactUris = new Map<string, string>();
   private readonly createKeys = new Map<string, string>();
   private readonly spooledParams = new Map<string, Map<string, string>>();
+  /** Local run id -> the server's id, for runs created offline and replayed since. */
+  private readonly alias = new Map<string, string>();
+  private readonly probeClient: MlflowRestClient;
+  private readonly reconnectMs: number;
+  private serverDown = false;
+  private nextProbeAt = 0;
   /** Spool headers of runs created offline, to start a new spool if the old one was replayed meanwhile. */
   private readonly localHeaders = new Map<string, Parameters<typeof SpoolFile.create>[1]>();
 
@@ -55,6 +67,13 @@ export class RestStore implements TrackingStore {
       ...options,
     });
     this.spoolDir = options.spoolDir ?? resolveSpoolDir(process.cwd(), options.env ?? process.env);
+    this.reconnectMs = options.reconnectMs ?? 30_000;
+    this.probeClient = new MlflowRestClient(uri, { ...options, retry: { maxRetries: 0, requestTimeoutMs: 5000 } });
+  }
+
+  /** The id to use on the server for a run id handed out by this store. */
+  private id(runId: string): string {
+    return this.alias.get(runId) ?? runId;
   }
 
   /** The factory of the `http` and `https` schemes (see open-store.ts). */
@@ -65,13 +84,16 @@ export class RestStore implements TrackingStore {
   // --- experiments ------------------------------------------------------------------------------------
 
   async getOrCreateExperiment(name: string, tags?: Record<string, string>): Promise<Experiment> {
-    try {
-      return toExperiment(await this.client.getOrCreateExperiment(name, { tags }));
-    } catch (e) {
-      if (!isUnreachable(e)) throw e;
-      this.warn(`tracking server ${this.uri} is unreachable (${e.reason}); experiment '${name}' will be resolved when the spool is replayed`);
-      return { experimentId: `${OFFLINE_EXPERIMENT}${name}`, name, artifactLocation: '', lifecycleStage: 'active', tags: tags ?? {} };
+    if (await this.serverUsable()) {
+      try {
+        return toExperiment(await this.client.getOrCreateExperiment(name, { tags }));
+      } catch (e) {
+        if (!isUnreachable(e)) throw e;
+        this.markDown();
+        this.warn(`tracking server ${this.uri} is unreachable (${e.reason}); experiment '${name}' will be resolved when the spool is replayed`);
+      }
     }
+    return { experimentId: `${OFFLINE_EXPERIMENT}${name}`, name, artifactLocation: '', lifecycleStage: 'active', tags: tags ?? {} };
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
@@ -104,21 +126,33 @@ export class RestStore implements TrackingStore {
 
   async createRun(options: CreateRunOptions): Promise<Run> {
     const tags: Record<string, string> = { ...(options.tags ?? {}) };
-    if (options.parentRunId !== undefined) tags[MLFLOW_TAGS.parentRunId] = options.parentRunId;
+    let experimentId = options.experimentId;
+    // A parent created offline is replayed first when possible, so the child points at its server id.
+    let parentRunId = options.parentRunId === undefined ? undefined : this.id(options.parentRunId);
+    if (parentRunId !== undefined && this.offline.has(parentRunId) && (await this.serverUsable())) {
+      await this.replay(parentRunId);
+      parentRunId = this.id(parentRunId);
+    }
+    const parentOffline = parentRunId !== undefined && this.offline.has(parentRunId) && this.localHeaders.has(parentRunId);
+    if (parentRunId !== undefined) tags[MLFLOW_TAGS.parentRunId] = parentRunId;
+    if (experimentId.startsWith(OFFLINE_EXPERIMENT) && !parentOffline && (await this.serverUsable())) {
+      experimentId = (await this.getOrCreateExperiment(experimentId.slice(OFFLINE_EXPERIMENT.length))).experimentId;
+    }
     const runName = options.runName ?? tags[MLFLOW_TAGS.runName];
     const request: Omit<CreateRunRequest, 'experiment_id'> = { start_time: options.startTime ?? Date.now(), tags: Object.entries(tags).map(([key, value]) => ({ key, value })) };
     if (runName !== undefined) request.run_name = runName;
     if (options.userId !== undefined) request.user_id = options.userId;
     const createKey = randomUUID();
-    const offlineExperiment = options.experimentId.startsWith(OFFLINE_EXPERIMENT);
-    if (!offlineExperiment) {
+    const offlineExperiment = experimentId.startsWith(OFFLINE_EXPERIMENT);
+    if (!offlineExperiment && !parentOffline && (await this.serverUsable())) {
       try {
-        const run = await this.client.createRun({ ...request, experiment_id: options.experimentId }, createKey);
+        const run = await this.client.createRun({ ...request, experiment_id: experimentId }, createKey);
         this.artifactUris.set(run.info.run_id, run.info.artifact_uri ?? '');
         this.createKeys.set(run.info.run_id, createKey);
         return toRun(run);
       } catch (e) {
         if (!isUnreachable(e)) throw e;
+        this.markDown();
       }
     }
     // Offline: a local run id; the spool holds the create request and its idempotency key.
@@ -127,7 +161,7 @@ export class RestStore implements TrackingStore {
       trackingUri: this.uri,
       localRunId,
       createKey,
-      ...(offlineExperiment ? { experimentName: options.experimentId.slice(OFFLINE_EXPERIMENT.length) } : { experimentId: options.experimentId }),
+      ...(offlineExperiment ? { experimentName: experimentId.slice(OFFLINE_EXPERIMENT.length) } : { experimentId }),
       create: request,
     };
     const spool = SpoolFile.create(this.spoolDir, header);
@@ -136,7 +170,7 @@ export class RestStore implements TrackingStore {
     this.warn(`tracking server ${this.uri} is unreachable; run ${localRunId} is spooled to ${spool.path} (replay: workbench tracking sync)`);
     const info: RunInfo = {
       runId: localRunId,
-      experimentId: options.experimentId,
+      experimentId,
       runName: runName ?? '',
       userId: options.userId ?? '',
       status: 'RUNNING',
@@ -149,7 +183,8 @@ export class RestStore implements TrackingStore {
     return { info, data: { params: {}, tags, metrics: [] }, inputs: [] };
   }
 
-  async updateRun(runId: string, update: RunUpdate): Promise<RunInfo> {
+  async updateRun(handle: string, update: RunUpdate): Promise<RunInfo> {
+    const runId = this.id(handle);
     const op: Extract<SpoolOp, { op: 'update' }> = { op: 'update' };
     if (update.status !== undefined) op.status = update.status;
     if (update.endTime !== undefined) op.end_time = update.endTime;
@@ -165,11 +200,16 @@ export class RestStore implements TrackingStore {
     );
     if (info) return info;
     const local = this.localInfo(runId, update);
-    if (update.status !== undefined && TERMINAL_STATUSES.includes(update.status)) await this.tryReplay(runId);
+    if (update.status !== undefined && TERMINAL_STATUSES.includes(update.status)) {
+      // The run is over: one last attempt now, whatever the probe timer says.
+      if (await this.serverUsable(true)) await this.replay(runId);
+      if (this.offline.has(runId)) this.warn(`run ${runId} stays in ${this.offline.get(runId)!.path}; replay it with: workbench tracking sync`);
+    }
     return local;
   }
 
-  async getRun(runId: string): Promise<Run> {
+  async getRun(handle: string): Promise<Run> {
+    const runId = this.id(handle);
     this.refuseOffline(runId);
     const run = await notFound(this.client.getRun(runId), `run ${runId}`);
     this.artifactUris.set(runId, run.info.artifact_uri ?? '');
@@ -189,19 +229,22 @@ export class RestStore implements TrackingStore {
     return page.next_page_token ? { runs, nextPageToken: page.next_page_token } : { runs };
   }
 
-  async deleteRun(runId: string): Promise<void> {
+  async deleteRun(handle: string): Promise<void> {
+    const runId = this.id(handle);
     this.refuseOffline(runId);
     await notFound(this.client.deleteRun(runId), `run ${runId}`);
   }
 
-  async restoreRun(runId: string): Promise<void> {
+  async restoreRun(handle: string): Promise<void> {
+    const runId = this.id(handle);
     this.refuseOffline(runId);
     await notFound(this.client.restoreRun(runId), `run ${runId}`);
   }
 
   // --- logging ----------------------------------------------------------------------------------------
 
-  async logBatch(runId: string, batch: LogBatch): Promise<void> {
+  async logBatch(handle: string, batch: LogBatch): Promise<void> {
+    const runId = this.id(handle);
     validateBatch(batch);
     const content = {
       metrics: (batch.metrics ?? []).map(toRestMetric),
@@ -215,16 +258,19 @@ export class RestStore implements TrackingStore {
     await this.write(runId, () => invalidParam(this.client.logBatch(runId, content), runId), op);
   }
 
-  async deleteTag(runId: string, key: string): Promise<void> {
+  async deleteTag(handle: string, key: string): Promise<void> {
+    const runId = this.id(handle);
     await this.write(runId, () => notFound(this.client.deleteTag(runId, key), `tag '${key}' of run ${runId}`), { op: 'deleteTag', key });
   }
 
-  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+  async logInputs(handle: string, inputs: DatasetInput[]): Promise<void> {
+    const runId = this.id(handle);
     const datasets = inputs.map(toRestDatasetInput);
     await this.write(runId, () => this.client.logInputs(runId, datasets), { op: 'inputs', datasets });
   }
 
-  async getMetricHistory(runId: string, key: string): Promise<MetricPoint[]> {
+  async getMetricHistory(handle: string, key: string): Promise<MetricPoint[]> {
+    const runId = this.id(handle);
     this.refuseOffline(runId);
     const points = (await notFound(this.client.getMetricHistory(runId, key), `run ${runId}`)).map(toMetricPoint);
     return points.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
@@ -232,7 +278,8 @@ export class RestStore implements TrackingStore {
 
   // --- artifacts --------------------------------------------------------------------------------------
 
-  async putArtifact(runId: string, artifactPath: string, data: Uint8Array | string): Promise<void> {
+  async putArtifact(handle: string, artifactPath: string, data: Uint8Array | string): Promise<void> {
+    const runId = this.id(handle);
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     const contentType = contentTypeOf(artifactPath);
     await this.write(
@@ -256,13 +303,15 @@ export class RestStore implements TrackingStore {
     }
   }
 
-  async listArtifacts(runId: string, path = ''): Promise<ArtifactEntry[]> {
+  async listArtifacts(handle: string, path = ''): Promise<ArtifactEntry[]> {
+    const runId = this.id(handle);
     this.refuseOffline(runId);
     const files = await notFound(this.client.listArtifacts(runId, path), `run ${runId}`);
     return files.map((f) => (f.file_size !== undefined ? { path: f.path, isDir: f.is_dir, fileSize: f.file_size } : { path: f.path, isDir: f.is_dir }));
   }
 
-  async getArtifact(runId: string, artifactPath: string): Promise<Uint8Array> {
+  async getArtifact(handle: string, artifactPath: string): Promise<Uint8Array> {
+    const runId = this.id(handle);
     this.refuseOffline(runId);
     return notFound(this.client.downloadArtifact(await this.artifactUri(runId), artifactPath), `artifact '${artifactPath}' of run ${runId}`);
   }
@@ -279,23 +328,51 @@ export class RestStore implements TrackingStore {
     if (spooled) {
       this.checkSpooledParams(runId, op);
       spooled.append(op);
+      // Durable first; then, if the server is back, the whole spool is replayed and the run goes on online.
+      if (op.op !== 'update' && (await this.serverUsable())) await this.replay(runId);
       return;
     }
-    try {
-      await online();
-    } catch (e) {
-      if (!isUnreachable(e)) throw e;
-      const spool = SpoolFile.create(this.spoolDir, {
-        trackingUri: this.uri,
-        localRunId: runId,
-        serverRunId: runId,
-        createKey: this.createKeys.get(runId) ?? randomUUID(),
-      });
-      this.offline.set(runId, spool);
-      this.warn(`tracking server ${this.uri} is unreachable (${e.reason}); run ${runId} continues in ${spool.path} (replay: workbench tracking sync)`);
-      this.checkSpooledParams(runId, op);
-      spool.append(op);
+    let reason = 'it did not answer a moment ago';
+    if (await this.serverUsable()) {
+      try {
+        await online();
+        return;
+      } catch (e) {
+        if (!isUnreachable(e)) throw e;
+        this.markDown();
+        reason = e.reason;
+      }
     }
+    const spool = SpoolFile.create(this.spoolDir, {
+      trackingUri: this.uri,
+      localRunId: runId,
+      serverRunId: runId,
+      createKey: this.createKeys.get(runId) ?? randomUUID(),
+    });
+    this.offline.set(runId, spool);
+    this.warn(`tracking server ${this.uri} is unreachable (${reason}); run ${runId} continues in ${spool.path} (replay: workbench tracking sync)`);
+    this.checkSpooledParams(runId, op);
+    spool.append(op);
+  }
+
+  /** Whether to talk to the server now: yes unless it was found down and the next probe is not due (or fails). */
+  private async serverUsable(force = false): Promise<boolean> {
+    if (!this.serverDown) return true;
+    if (!force && Date.now() < this.nextProbeAt) return false;
+    this.nextProbeAt = Date.now() + this.reconnectMs;
+    try {
+      await this.probeClient.transport.request({ method: 'GET', path: '/health' });
+    } catch {
+      return false;
+    }
+    this.serverDown = false;
+    this.warn(`tracking server ${this.uri} answers again`);
+    return true;
+  }
+
+  private markDown(): void {
+    this.serverDown = true;
+    this.nextProbeAt = Date.now() + this.reconnectMs;
   }
 
   /**
@@ -328,18 +405,24 @@ export class RestStore implements TrackingStore {
     for (const p of op.params) known.set(p.key, p.value);
   }
 
-  /** At the end of an offline run: one replay attempt; the spool stays for `workbench tracking sync` if it fails. */
-  private async tryReplay(runId: string): Promise<void> {
+  /**
+   * Replays an offline run's spool (idempotent, see spool-sync.ts). On success the run is online again, under
+   * its server id (an alias when it was created offline); on failure it stays offline.
+   */
+  private async replay(runId: string): Promise<void> {
     const spool = this.offline.get(runId);
-    if (!spool) return;
-    const report = await syncSpoolFile(SpoolFile.read(spool.path), this.client);
-    if (report.ok) {
-      renameSync(spool.path, syncedName(spool.path));
-      this.offline.delete(runId);
-      this.warn(`run ${runId} replayed to ${this.uri} as run ${report.serverRunId} (${report.metricsSent} metric points sent)`);
-    } else {
-      this.warn(`run ${runId} stays in ${spool.path}: ${report.error}; replay later with: workbench tracking sync`);
+    if (!spool || !existsSync(spool.path)) return;
+    const report = await syncSpoolFile(SpoolFile.read(spool.path), this.client, this.alias);
+    if (!report.ok) {
+      this.markDown();
+      return;
     }
+    markSynced(spool.path, report.serverRunId!);
+    this.offline.delete(runId);
+    this.localHeaders.delete(runId);
+    this.spooledParams.delete(runId);
+    if (report.serverRunId !== runId) this.alias.set(runId, report.serverRunId!);
+    this.warn(`run ${runId} replayed to ${this.uri}${report.serverRunId !== runId ? ` as run ${report.serverRunId}` : ''} (${report.metricsSent} metric points); it continues online`);
   }
 
   private localInfo(runId: string, update: RunUpdate): RunInfo {

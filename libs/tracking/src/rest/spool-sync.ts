@@ -33,7 +33,7 @@ export interface SpoolSyncOptions extends RestTransportOptions {
  * dropped (one get-history per key); params re-logged with the same value, tags, dataset inputs, artifact
  * uploads and status updates are idempotent on the server.
  */
-export async function syncSpoolFile(content: SpoolContent, client: MlflowRestClient): Promise<SpoolSyncReport> {
+export async function syncSpoolFile(content: SpoolContent, client: MlflowRestClient, idMap: Map<string, string> = new Map()): Promise<SpoolSyncReport> {
   const { header, ops } = content;
   const report: SpoolSyncReport = { file: content.path, uri: client.uri, localRunId: header.localRunId, ok: false, metricsSent: 0, metricsAlreadyPresent: 0 };
   try {
@@ -41,9 +41,13 @@ export async function syncSpoolFile(content: SpoolContent, client: MlflowRestCli
     let artifactUri: string | undefined;
     if (runId === undefined) {
       const experimentId = header.experimentId ?? (await client.getOrCreateExperiment(header.experimentName ?? 'Default')).experiment_id;
-      const run = (await client.findRunByCreateKey(experimentId, header.createKey)) ?? (await client.createRun({ ...header.create, experiment_id: experimentId }, header.createKey));
+      // A child of a run that was itself created offline points at the parent's server id.
+      const tags = (header.create?.tags ?? []).map((t) => (t.key === 'mlflow.parentRunId' && idMap.has(t.value) ? { key: t.key, value: idMap.get(t.value)! } : t));
+      const run =
+        (await client.findRunByCreateKey(experimentId, header.createKey)) ?? (await client.createRun({ ...header.create, tags, experiment_id: experimentId }, header.createKey));
       runId = run.info.run_id;
       artifactUri = run.info.artifact_uri;
+      idMap.set(header.localRunId, runId);
     }
     report.serverRunId = runId;
     const metrics: RestMetric[] = [];
@@ -90,39 +94,58 @@ export async function syncSpoolFile(content: SpoolContent, client: MlflowRestCli
   return report;
 }
 
-/** Replays every `*.jsonl` of the spool folder, oldest first; replayed files become `*.jsonl.synced`. */
+/**
+ * Replays every `*.jsonl` of the spool folder, in the order the runs were started (a parent before its
+ * children); replayed files become `*.jsonl.synced`. Local run ids of runs replayed earlier are read back from
+ * the `.synced` files, so a child spooled under an offline parent finds the parent's server id.
+ */
 export async function syncSpool(dir: string, options: SpoolSyncOptions = {}): Promise<SpoolSyncReport[]> {
   if (!existsSync(dir)) return [];
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort();
+  const names = readdirSync(dir).sort();
+  const idMap = new Map<string, string>();
+  for (const f of names.filter((n) => /\.jsonl\.synced(\.\d+)?$/.test(n))) {
+    try {
+      const done = SpoolFile.read(join(dir, f));
+      const synced = done.ops.find((o) => o.op === 'synced');
+      if (synced?.op === 'synced') idMap.set(done.header.localRunId, synced.serverRunId);
+    } catch {
+      /* an unreadable old file only loses its id mapping */
+    }
+  }
   const clients = new Map<string, MlflowRestClient>();
   const reports: SpoolSyncReport[] = [];
-  for (const f of files) {
+  const pending: SpoolContent[] = [];
+  for (const f of names.filter((n) => n.endsWith('.jsonl'))) {
     const path = join(dir, f);
-    let content: SpoolContent;
     try {
-      content = SpoolFile.read(path);
+      pending.push(SpoolFile.read(path));
     } catch (e) {
       reports.push({ file: path, uri: options.uri ?? '', localRunId: f.replace(/\.jsonl$/, ''), ok: false, metricsSent: 0, metricsAlreadyPresent: 0, error: (e as Error).message });
-      continue;
     }
+  }
+  pending.sort((a, b) => a.header.createdAt - b.header.createdAt);
+  for (const content of pending) {
+    const path = content.path;
     const uri = options.uri ?? content.header.trackingUri;
     let client = clients.get(uri);
     if (!client) {
       client = new MlflowRestClient(uri, options);
       clients.set(uri, client);
     }
-    const report = await syncSpoolFile(content, client);
-    if (report.ok && options.markSynced !== false) renameSync(path, syncedName(path));
+    const report = await syncSpoolFile(content, client, idMap);
+    if (report.ok && options.markSynced !== false) markSynced(path, report.serverRunId!);
     reports.push(report);
   }
   return reports;
 }
 
-/** `<file>.synced`, or `<file>.synced.<n>` when a run was spooled and replayed more than once. */
-export function syncedName(path: string): string {
+/**
+ * Closes a replayed spool: records the run's server id in it, then renames it `<file>.synced` (or
+ * `.synced.<n>` when the run was spooled and replayed more than once).
+ */
+export function markSynced(path: string, serverRunId: string): void {
+  SpoolFile.open(path).append({ op: 'synced', serverRunId, at: Date.now() });
   let name = `${path}.synced`;
   for (let n = 2; existsSync(name); n++) name = `${path}.synced.${n}`;
-  return name;
+  renameSync(path, name);
 }

@@ -41,7 +41,9 @@ export type SpoolOp =
   | { op: 'inputs'; datasets: RestDatasetInput[] }
   | { op: 'artifact'; path: string; contentType: string; base64: string }
   | { op: 'deleteTag'; key: string }
-  | { op: 'update'; status?: RestRunStatus; end_time?: number; run_name?: string };
+  | { op: 'update'; status?: RestRunStatus; end_time?: number; run_name?: string }
+  /** Written by a successful replay, just before the file becomes `.synced`: the run's id on the server. */
+  | { op: 'synced'; serverRunId: string; at: number };
 
 export interface SpoolContent {
   path: string;
@@ -67,6 +69,11 @@ export class SpoolFile {
     file.write({ op: 'open', v: SPOOL_VERSION, ...header, createdAt: Date.now() } satisfies SpoolHeader, 'wx');
     fsyncDir(dir);
     return file;
+  }
+
+  /** An existing spool file, to append to. */
+  static open(path: string): SpoolFile {
+    return new SpoolFile(path);
   }
 
   /** Appends one operation; returns once it is on disk. */

@@ -73,6 +73,8 @@ export async function startFakeMlflow(port = 0): Promise<FakeMlflow> {
       return data ? [200, data] : [404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `File ${p} not found` }];
     }
     switch (route) {
+      case 'GET /health':
+        return [200, 'OK'];
       case `GET ${API}/artifacts/list`: {
         const r = runOf(req.query.get('run_id') ?? '');
         if (!r) return noRun(req.query.get('run_id') ?? '');
@@ -207,7 +209,7 @@ export async function startFakeMlflow(port = 0): Promise<FakeMlflow> {
     }
     if (typeof body === 'string') {
       res.statusCode = status;
-      res.setHeader('Content-Type', 'text/html');
+      res.setHeader('Content-Type', status === 200 ? 'text/plain' : 'text/html');
       res.end(body);
       return;
     }
