@@ -36,21 +36,23 @@ export function* parseCsv(text: string, options: CsvOptions = {}): Generator<Csv
         const opened = line;
         i++;
         let closed = false;
+        // Copy runs up to the next quote in one slice (fast on long quoted texts), counting line breaks.
         while (i < n) {
-          const c = text[i] as string;
-          if (c === '"') {
-            if (text[i + 1] === '"') {
-              field += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            closed = true;
-            break;
+          const q = text.indexOf('"', i);
+          const end = q < 0 ? n : q;
+          const chunk = text.slice(i, end);
+          line += countLineBreaks(chunk, text[end]);
+          field += chunk;
+          i = end;
+          if (q < 0) break;
+          if (text[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
           }
-          if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
-          field += c;
           i++;
+          closed = true;
+          break;
         }
         if (!closed) error ??= `quoted field opened on line ${opened} is never closed`;
         // After a closing quote only a delimiter or the end of the record may follow.
@@ -78,4 +80,15 @@ export function* parseCsv(text: string, options: CsvOptions = {}): Generator<Csv
     if (skipBlank && fields.length === 1 && fields[0] === '' && error === undefined) continue;
     yield error === undefined ? { line: start, fields } : { line: start, fields, error };
   }
+}
+
+/** Line breaks in a chunk: LF, and CR not followed by LF (a CR at the chunk end looks at the next character). */
+function countLineBreaks(chunk: string, next: string | undefined): number {
+  let count = 0;
+  for (let k = chunk.indexOf('\n'); k >= 0; k = chunk.indexOf('\n', k + 1)) count++;
+  for (let k = chunk.indexOf('\r'); k >= 0; k = chunk.indexOf('\r', k + 1)) {
+    const after = k + 1 < chunk.length ? chunk[k + 1] : next;
+    if (after !== '\n') count++;
+  }
+  return count;
 }
