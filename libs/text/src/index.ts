@@ -24,3 +24,5 @@ export { trainWordPiece, DEFAULT_WORDPIECE_TRAINER } from './train-wordpiece.ts'
 export type { WordPieceTrainerConfig, TrainedWordPiece } from './train-wordpiece.ts';
 export { makeBatches, restoreOrder, DEFAULT_BATCHING } from './make-batches.ts';
 export type { Batch, BatchingConfig } from './make-batches.ts';
+export { describeTokenizer } from './describe-tokenizer.ts';
+export type { TokenizerDescription } from './describe-tokenizer.ts';
