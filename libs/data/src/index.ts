@@ -5,7 +5,7 @@ export { findWorkspaceRoot, datasetsDirectory, datasetNames, resolveDatasetRef }
 export type { DatasetRefOptions, DatasetLocation } from './dataset-ref.ts';
 export { NumpyRandomState, sklearnTrainTestSplit } from './numpy-random-state.ts';
 export type { TrainTestSplitOptions } from './numpy-random-state.ts';
-export { loadDataset, loadDatasetSync, loadFromCard, getSplit, getTask, toDatasetInput } from './load-dataset.ts';
+export { loadDataset, loadDatasetSync, loadFromCard, getSplit, getTask, splitDigest, toDatasetInput } from './load-dataset.ts';
 export type { LoadDatasetOptions, LoadedDataset, DatasetFile } from './load-dataset.ts';
 export { ValidationCollector, rejectsToJsonl } from './validation-report.ts';
 export type { ValidationReport, RejectedRow, RejectCode, SplitCounts } from './validation-report.ts';
@@ -32,5 +32,6 @@ export { parseSlotAnnotation, bioTags } from './massive-annotation.ts';
 export type { SlotAnnotation } from './massive-annotation.ts';
 export { generateSyntheticCorpus, syntheticWord, DEFAULT_SYNTHETIC_CORPUS } from './synthetic-corpus.ts';
 export type { SyntheticCorpusConfig, SyntheticCorpus, SyntheticTruth } from './synthetic-corpus.ts';
+export { writeDataset } from './write-dataset.ts';
 export { summarizeDataset, lengthStats, percentile } from './dataset-summary.ts';
 export type { DatasetSummary, SplitSummary, TaskSummary, LengthStats } from './dataset-summary.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { baseCard, caught, jsonl, writeDataset } from '../test/tmp-dataset.ts';
-import { getSplit, getTask, loadDataset, loadDatasetSync, toDatasetInput } from './load-dataset.ts';
+import { getSplit, getTask, loadDataset, loadDatasetSync, splitDigest, toDatasetInput } from './load-dataset.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -48,6 +48,12 @@ describe('loadDataset: the bundled debtags-dev', () => {
     const input = toDatasetInput(ds, 'train');
     expect(input).toMatchObject({ name: 'debtags-dev', digest: ds.digest.slice(0, 8), sourceType: 'local', context: 'train' });
     expect(JSON.parse(input.profile as string).num_rows.source).toBe(3503);
+    const test = toDatasetInput(ds, 'eval', 'target_test');
+    expect(test).toMatchObject({ name: 'debtags-dev/target_test', context: 'eval' });
+    expect(JSON.parse(test.profile as string).num_rows).toEqual({ target_test: 1218 });
+    expect(JSON.parse(test.source).split_sha256.slice(0, 8)).toBe(test.digest);
+    expect(splitDigest(ds, 'target_test')).not.toBe(splitDigest(ds, 'target_train'));
+    expect(splitDigest(ds, 'target_test')).toBe(splitDigest(loadDatasetSync('debtags-dev', { cwd: REPO, env: {}, splits: ['target_test'] }), 'target_test'));
   });
 
   it('resolves the same dataset by path and through WORKBENCH_DATASETS, with the same digest', async () => {

@@ -261,16 +261,31 @@ export function getTask(dataset: LoadedDataset, name: string): TaskSpec {
   return task;
 }
 
-/** The MLflow dataset input of a loaded dataset (digest: the first 8 hex digits, as MLflow shows them). */
-export function toDatasetInput(dataset: LoadedDataset, context?: string): DatasetInput {
+/**
+ * SHA-256 of a split's rows as loaded (canonical JSON, in order): identifies exactly what a model saw, also
+ * after a lenient load or a derived split, where the file digest alone does not.
+ */
+export function splitDigest(dataset: LoadedDataset, split: string): string {
+  const h = createHash('sha256');
+  for (const row of getSplit(dataset, split).rows) h.update(canonicalJson(row)).update('\n');
+  return h.digest('hex');
+}
+
+/**
+ * The MLflow dataset input of a loaded dataset (digest: the first 8 hex digits, as MLflow shows them). With
+ * `split`, the input is that split (`<name>/<split>`, digest of its rows), e.g. one input per train/eval split.
+ */
+export function toDatasetInput(dataset: LoadedDataset, context?: string, split?: string): DatasetInput {
+  const splits = split === undefined ? dataset.splitNames : [getSplit(dataset, split).name];
+  const digest = split === undefined ? dataset.digest : splitDigest(dataset, split);
   const input: DatasetInput = {
-    name: dataset.name,
-    digest: dataset.digest.slice(0, 8),
-    source: JSON.stringify({ uri: dataset.dir, sha256: dataset.digest }),
+    name: split === undefined ? dataset.name : `${dataset.name}/${split}`,
+    digest: digest.slice(0, 8),
+    source: JSON.stringify({ uri: dataset.dir, sha256: dataset.digest, ...(split !== undefined ? { split, split_sha256: digest } : {}) }),
     sourceType: 'local',
     schema: JSON.stringify({ tasks: dataset.tasks.map((t) => ({ name: t.name, type: t.type, field: t.field, labels: t.labels.length })), metadata: dataset.metadataFields }),
     profile: JSON.stringify({
-      num_rows: Object.fromEntries(dataset.splitNames.map((s) => [s, dataset.splits[s]?.rows.length ?? 0])),
+      num_rows: Object.fromEntries(splits.map((s) => [s, dataset.splits[s]?.rows.length ?? 0])),
       rows_rejected: dataset.validation.rowsRejected,
       rows_filtered: dataset.validation.rowsFiltered,
     }),

@@ -80,6 +80,9 @@ describe('workbench datasets', () => {
     const byName = Object.fromEntries(d.datasets.map((x: { name: string; status: string }) => [x.name, x.status]));
     expect(byName['debtags-dev']).toBe('bundled');
     expect(byName['dallmi-pubmed']).toBe('needs DALLMI_DATA');
+    const withRoot = await runIn(['datasets', 'list', '--json'], { DALLMI_DATA: os.tmpdir() });
+    const pubmed = JSON.parse(withRoot.stdout).datasets.find((x: { name: string }) => x.name === 'dallmi-pubmed');
+    expect(pubmed.status).toBe(`external (DALLMI_DATA=${os.tmpdir()}), missing pubmed_male.csv, pubmed_female.csv`);
   });
 
   it('a DALLMi-format CSV with a stray non-0/1 cell fails with its file and line', () => {

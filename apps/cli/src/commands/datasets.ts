@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isWorkbenchError } from '@workbench/core';
 import {
@@ -100,7 +100,10 @@ export const datasetsCommand: CliCommand = {
           try {
             const card = readDatasetCard(loc.cardFile);
             const root = card.dataRoot;
-            const status = root === undefined ? 'bundled' : io.env[root.env] ? `external (${root.env}=${io.env[root.env]})` : `needs ${root.env}`;
+            const folder = root === undefined ? loc.dir : io.env[root.env];
+            const missing = folder ? Object.values(card.splits).flatMap((sp) => (sp.file ?? sp.dir ?? [])).filter((f) => !existsSync(path.resolve(folder, f))) : [];
+            const present = missing.length === 0 ? '' : `, missing ${[...new Set(missing)].join(', ')}`;
+            const status = root === undefined ? `bundled${present}` : folder ? `external (${root.env}=${folder})${present}` : `needs ${root.env}`;
             return { name, format: card.format, splits: Object.keys(card.splits), tasks: card.tasks.map((t) => `${t.name}:${t.type}`), status, description: card.description };
           } catch (e) {
             return { name, format: '?', splits: [], tasks: [], status: `invalid card: ${isWorkbenchError(e) ? e.message : String(e)}`, description: '' };

@@ -1,0 +1,19 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadDataset } from './load-dataset.ts';
+import { generateSyntheticCorpus } from './synthetic-corpus.ts';
+import { writeDataset } from './write-dataset.ts';
+
+describe('writeDataset', () => {
+  it('writes a folder that loads back to the same rows, tasks and domains', async () => {
+    const corpus = generateSyntheticCorpus({ seed: 3, labels: 4, sourceRows: 30, targetTrainRows: 20, targetTestRows: 10 });
+    const dir = join(mkdtempSync(join(tmpdir(), 'write-dataset-')), 'synthetic');
+    writeDataset(corpus, dir);
+    const back = await loadDataset(dir);
+    expect(back.splitNames).toEqual(corpus.splitNames);
+    for (const s of corpus.splitNames) expect(back.splits[s]?.rows).toEqual(corpus.splits[s]?.rows);
+    expect(back.tasks).toEqual(corpus.tasks);
+    expect(Object.keys(back.domains)).toEqual(Object.keys(corpus.domains));
+  });
+});

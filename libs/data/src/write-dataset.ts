@@ -1,0 +1,26 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CARD_FILE, type DatasetCard } from './dataset-card.ts';
+import type { LoadedDataset } from './load-dataset.ts';
+
+/**
+ * Writes a dataset in the canonical format: one `<split>.jsonl` per split and a card pointing at them.
+ * Turns any loaded or generated dataset (e.g. a synthetic corpus) into a folder every command can read.
+ */
+export function writeDataset(dataset: LoadedDataset, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const splits: DatasetCard['splits'] = {};
+  for (const name of dataset.splitNames) {
+    const split = dataset.splits[name];
+    if (!split) continue;
+    const file = `${name}.jsonl`;
+    writeFileSync(join(dir, file), split.rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const { file: _f, dir: _d, from: _from, fraction: _fr, seed: _s, limit: _l, options: _o, ...rest } = dataset.card.splits[name] ?? {};
+    splits[name] = { ...rest, file };
+  }
+  const card: DatasetCard = { ...dataset.card, format: 'jsonl', options: {}, splits };
+  delete card.dataRoot;
+  const cardFile = join(dir, CARD_FILE);
+  writeFileSync(cardFile, `${JSON.stringify(card, null, 2)}\n`);
+  return cardFile;
+}
