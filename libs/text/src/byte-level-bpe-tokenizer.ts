@@ -25,6 +25,9 @@ export interface ByteLevelBpeTokenizerOptions {
   addPrefixSpace?: boolean;
   modelMaxLength?: number;
   cleanUpTokenizationSpaces?: boolean;
+  /** HF padding_side / truncation_side (default 'right'). */
+  paddingSide?: 'right' | 'left';
+  truncationSide?: 'right' | 'left';
 }
 
 /**
@@ -63,6 +66,8 @@ export class ByteLevelBpeTokenizer extends PretrainedTokenizer {
       addedTokens: added,
       modelMaxLength: options.modelMaxLength,
       cleanUpTokenizationSpaces: options.cleanUpTokenizationSpaces,
+      paddingSide: options.paddingSide,
+      truncationSide: options.truncationSide,
     });
     this.options = { ...options };
     this.bpe = new BpeModel(options.merges);

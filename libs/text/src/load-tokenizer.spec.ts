@@ -191,6 +191,18 @@ describe('loadTokenizer bad input: clear TOKENIZER_INVALID errors naming the fil
     expect(caught(() => loadTokenizer(dir)).message).toMatch(/special_tokens_map.json: unk_token: 'unk_token' must be a string or an AddedToken/);
   });
 
+  it('reads padding_side and truncation_side, rejects other values, and writes them back', () => {
+    const dir = copyOf(BERT, BERT_FILES);
+    writeFileSync(join(dir, 'tokenizer_config.json'), '{"padding_side": "left", "truncation_side": "left"}');
+    const tok = loadTokenizer(dir);
+    expect(tok.encode('the dog', { maxLength: 5, padding: 'max_length' }).inputIds).toEqual([0, 2, 111, 118, 3]);
+    expect(tok.encode('the quick brown fox', { maxLength: 3 }).tokens).toEqual(['[CLS]', 'fox', '[SEP]']);
+    saveTokenizer(tok, join(tmp, 'back'));
+    expect(loadTokenizer(join(tmp, 'back')).paddingSide).toBe('left');
+    writeFileSync(join(dir, 'tokenizer_config.json'), '{"padding_side": "top"}');
+    expect(caught(() => loadTokenizer(dir)).message).toMatch(/'padding_side' must be 'right' or 'left', got "top"/);
+  });
+
   it('special_tokens_map.json overrides tokenizer_config.json, as in transformers', () => {
     const dir = copyOf(BERT, BERT_FILES);
     writeFileSync(join(dir, 'special_tokens_map.json'), '{"mask_token": "[PAD]"}');

@@ -90,6 +90,15 @@ export function loadTokenizer(folder: string): PretrainedTokenizer {
   const maxLen = opt<number>('model_max_length', 'number', true);
   const modelMaxLength = maxLen !== undefined && maxLen < NO_LIMIT ? maxLen : undefined;
   const cleanUp = opt<boolean>('clean_up_tokenization_spaces', 'boolean');
+  const side = (key: string): 'right' | 'left' | undefined => {
+    const v = opt<string>(key, 'string');
+    if (v !== undefined && v !== 'right' && v !== 'left') {
+      throw new WorkbenchError('TOKENIZER_INVALID', `'${key}' must be 'right' or 'left', got ${JSON.stringify(v)}`, { where: { file: configFile, path: key } });
+    }
+    return v;
+  };
+  const paddingSide = side('padding_side');
+  const truncationSide = side('truncation_side');
 
   let tokenizer: PretrainedTokenizer;
   if (kind === 'wordpiece') {
@@ -113,6 +122,8 @@ export function loadTokenizer(folder: string): PretrainedTokenizer {
       extraTokens: extraTokens(added, file('added_tokens.json'), vocab.length, decoderTokens, (t, id) => vocab[id] === t),
       modelMaxLength,
       cleanUpTokenizationSpaces: cleanUp,
+      paddingSide,
+      truncationSide,
     });
   } else {
     const vocabFile = file('vocab.json');
@@ -142,6 +153,8 @@ export function loadTokenizer(folder: string): PretrainedTokenizer {
       addPrefixSpace: opt<boolean>('add_prefix_space', 'boolean'),
       modelMaxLength,
       cleanUpTokenizationSpaces: cleanUp,
+      paddingSide,
+      truncationSide,
     });
   }
   return tokenizer;

@@ -20,6 +20,9 @@ export interface PretrainedTokenizerInit {
   modelMaxLength?: number;
   /** Remove spaces before punctuation and contractions when decoding (HF default true). */
   cleanUpTokenizationSpaces?: boolean;
+  /** HF padding_side / truncation_side (default 'right'). */
+  paddingSide?: 'right' | 'left';
+  truncationSide?: 'right' | 'left';
 }
 
 export interface DecodeOptions {
@@ -47,6 +50,8 @@ export abstract class PretrainedTokenizer implements Tokenizer {
   readonly modelMaxLength: number | undefined;
   readonly cleanUpTokenizationSpaces: boolean;
   readonly addedTokens: readonly AddedToken[];
+  readonly paddingSide: 'right' | 'left';
+  readonly truncationSide: 'right' | 'left';
 
   protected readonly vocab: ReadonlyMap<string, number>;
   protected readonly ids: readonly (string | undefined)[];
@@ -64,6 +69,8 @@ export abstract class PretrainedTokenizer implements Tokenizer {
     this.splitter = new AddedTokenSplitter(this.addedTokens);
     this.modelMaxLength = init.modelMaxLength;
     this.cleanUpTokenizationSpaces = init.cleanUpTokenizationSpaces ?? true;
+    this.paddingSide = init.paddingSide ?? 'right';
+    this.truncationSide = init.truncationSide ?? 'right';
     this.userAdded = new Set(init.userAddedTokens ?? []);
     const idOf = (role: keyof SpecialTokens): number => {
       const token = this.specialTokens[role];
@@ -147,7 +154,7 @@ export abstract class PretrainedTokenizer implements Tokenizer {
           details: { maxLength, specialTokens: extra },
         });
       }
-      ({ first, second } = truncateSequences(first, second, first.length + (second?.length ?? 0) + extra - maxLength));
+      ({ first, second } = truncateSequences(first, second, first.length + (second?.length ?? 0) + extra - maxLength, this.truncationSide));
     }
     let inputIds: number[];
     let tokenTypeIds: number[];
@@ -160,12 +167,11 @@ export abstract class PretrainedTokenizer implements Tokenizer {
       // As HF: without special tokens every token type is 0, even for a pair.
       tokenTypeIds = new Array<number>(inputIds.length).fill(0);
     }
-    const attentionMask = inputIds.map(() => 1);
+    let attentionMask = inputIds.map(() => 1);
     if (padding === 'max_length' && maxLength !== undefined && inputIds.length < maxLength) {
-      const n = maxLength - inputIds.length;
-      inputIds = inputIds.concat(new Array<number>(n).fill(this.padId));
-      attentionMask.push(...new Array<number>(n).fill(0));
-      tokenTypeIds = tokenTypeIds.concat(new Array<number>(n).fill(0));
+      inputIds = this.padRow(inputIds, maxLength, this.padId);
+      attentionMask = this.padRow(attentionMask, maxLength, 0);
+      tokenTypeIds = this.padRow(tokenTypeIds, maxLength, 0);
     }
     return { tokens: inputIds.map((id) => this.ids[id] ?? this.specialTokens.unk), inputIds, attentionMask, tokenTypeIds };
   }
@@ -190,9 +196,17 @@ export abstract class PretrainedTokenizer implements Tokenizer {
     const addSpecial = options.addSpecialTokens ?? true;
     let keep = ids.length;
     if (truncation && maxLength !== undefined) keep = Math.max(0, Math.min(ids.length, maxLength - (addSpecial ? this.numSpecialTokens(false) : 0)));
-    const enc = this.encodeIds(ids.slice(0, keep), undefined, { ...options, truncation: false });
+    const from = this.truncationSide === 'right' ? 0 : ids.length - keep;
+    const enc = this.encodeIds(ids.slice(from, from + keep), undefined, { ...options, truncation: false });
+    const specials = addSpecial ? this.numSpecialTokens(false) : 0;
     const before = addSpecial ? 1 : 0;
-    const wordIds: (number | null)[] = enc.inputIds.map((_, k) => (k >= before && k - before < keep ? (owner[k - before] as number) : null));
+    const unpadded: (number | null)[] = [
+      ...new Array<null>(before).fill(null),
+      ...owner.slice(from, from + keep),
+      ...new Array<null>(specials - before).fill(null),
+    ];
+    const padding = new Array<null>(enc.inputIds.length - unpadded.length).fill(null);
+    const wordIds = this.paddingSide === 'right' ? [...unpadded, ...padding] : [...padding, ...unpadded];
     return { ...enc, wordIds };
   }
 
@@ -219,13 +233,19 @@ export abstract class PretrainedTokenizer implements Tokenizer {
     }
     const rows = texts.map((t) => (typeof t === 'string' ? this.encode(t, { ...options, padding: false }) : this.encode(t[0], { ...options, pair: t[1], padding: false })));
     const length = padding === 'max_length' ? Math.max(maxLength as number, ...rows.map((r) => r.inputIds.length)) : Math.max(0, ...rows.map((r) => r.inputIds.length));
-    const pad = (row: number[], value: number): number[] => (row.length < length ? row.concat(new Array<number>(length - row.length).fill(value)) : row);
     return {
-      inputIds: rows.map((r) => pad(r.inputIds, this.padId)),
-      attentionMask: rows.map((r) => pad(r.attentionMask, 0)),
-      tokenTypeIds: rows.map((r) => pad(r.tokenTypeIds, 0)),
+      inputIds: rows.map((r) => this.padRow(r.inputIds, length, this.padId)),
+      attentionMask: rows.map((r) => this.padRow(r.attentionMask, length, 0)),
+      tokenTypeIds: rows.map((r) => this.padRow(r.tokenTypeIds, length, 0)),
       length,
     };
+  }
+
+  /** A row padded to `length` on the tokenizer's padding side. */
+  protected padRow(row: number[], length: number, value: number): number[] {
+    if (row.length >= length) return row;
+    const fill = new Array<number>(length - row.length).fill(value);
+    return this.paddingSide === 'right' ? row.concat(fill) : fill.concat(row);
   }
 
   decode(ids: readonly number[], options: DecodeOptions = {}): string {

@@ -21,10 +21,13 @@ export function saveTokenizer(tokenizer: PretrainedTokenizer, folder: string): s
   mkdirSync(folder, { recursive: true });
   const files: Record<string, string> = {};
   const s = tokenizer.specialTokens;
-  const common = {
+  const common: Record<string, unknown> = {
     clean_up_tokenization_spaces: tokenizer.cleanUpTokenizationSpaces,
     model_max_length: tokenizer.modelMaxLength ?? PY_VERY_LARGE_INTEGER,
   };
+  // Written only when not the default 'right' (the reference writes them only when they were configured).
+  if (tokenizer.paddingSide !== 'right') common['padding_side'] = tokenizer.paddingSide;
+  if (tokenizer.truncationSide !== 'right') common['truncation_side'] = tokenizer.truncationSide;
   if (tokenizer instanceof WordPieceTokenizer) {
     const o = tokenizer.options;
     files['vocab.txt'] = formatVocabTxt(tokenizer.vocabList());

@@ -28,6 +28,11 @@ describe('truncateSequences (longest_first, right side)', () => {
     expect(truncateSequences([1, 2], undefined, 5)).toEqual({ first: [], second: undefined });
   });
 
+  it('drops the first tokens with truncation_side left', () => {
+    expect(truncateSequences([1, 2, 3, 4, 5], undefined, 2, 'left')).toEqual({ first: [3, 4, 5], second: undefined });
+    expect(truncateSequences([1, 2, 3], [7, 8, 9], 2, 'left')).toEqual({ first: [2, 3], second: [8, 9] });
+  });
+
   it('does not mutate its inputs', () => {
     const a = [1, 2, 3];
     truncateSequences(a, undefined, 2);

@@ -162,6 +162,30 @@ describe('WordPieceTokenizer behaviour beyond the fixture', () => {
     expect(b.tokenTypeIds[0]).toEqual([0, 0, 0, 0, 1, 1, 1]);
   });
 
+  it('pads and truncates on the left when configured so (HF padding_side / truncation_side)', () => {
+    const left = new WordPieceTokenizer({ vocab, paddingSide: 'left', truncationSide: 'left' });
+    const enc = left.encode('the quick brown fox', { maxLength: 4, padding: 'max_length' });
+    expect(enc.tokens).toEqual(['[CLS]', 'brown', 'fox', '[SEP]']);
+    const padded = left.encode('the dog', { maxLength: 6, padding: 'max_length' });
+    expect(padded.inputIds).toEqual([0, 0, 2, 111, 118, 3]);
+    expect(padded.attentionMask).toEqual([0, 0, 1, 1, 1, 1]);
+    expect(left.encodeBatch(['the dog', 'dog']).inputIds).toEqual([
+      [2, 111, 118, 3],
+      [0, 2, 118, 3],
+    ]);
+    const words = left.encodeWords(['the', 'quick', 'brown'], { maxLength: 6, padding: 'max_length' });
+    expect(words.tokens).toEqual(['[PAD]', '[CLS]', 'the', 'quick', 'brown', '[SEP]']);
+    expect(words.wordIds).toEqual([null, null, 0, 1, 2, null]);
+    const cut = left.encodeWords(['the', 'quick', 'brown'], { maxLength: 4 });
+    expect(cut.tokens).toEqual(['[CLS]', 'quick', 'brown', '[SEP]']);
+    expect(cut.wordIds).toEqual([null, 1, 2, null]);
+  });
+
+  it('does not lower-case at all without the basic tokenizer, as the reference', () => {
+    const raw = new WordPieceTokenizer({ vocab, doBasicTokenize: false });
+    expect(raw.tokenize('the The')).toEqual(['the', '[UNK]']);
+  });
+
   it('never_split keeps words whole in the basic tokenizer', () => {
     const ns = new WordPieceTokenizer({ vocab, neverSplit: ['e-mail'], doLowerCase: false });
     expect(ns.basic.tokenize('an e-mail')).toEqual(['an', 'e-mail']);

@@ -28,6 +28,9 @@ export interface WordPieceTokenizerOptions {
   maxInputCharsPerWord?: number;
   modelMaxLength?: number;
   cleanUpTokenizationSpaces?: boolean;
+  /** HF padding_side / truncation_side (default 'right'). */
+  paddingSide?: 'right' | 'left';
+  truncationSide?: 'right' | 'left';
 }
 
 /**
@@ -43,6 +46,7 @@ export class WordPieceTokenizer extends PretrainedTokenizer {
   readonly doBasicTokenize: boolean;
   readonly options: Readonly<WordPieceTokenizerOptions>;
   private readonly specialOnly: AddedTokenSplitter;
+  private readonly lowersText: boolean;
   private readonly specialSet: ReadonlySet<string>;
 
   constructor(options: WordPieceTokenizerOptions) {
@@ -60,12 +64,15 @@ export class WordPieceTokenizer extends PretrainedTokenizer {
       ids[id] = t;
     }
     const doLowerCase = options.doLowerCase ?? true;
+    // In the reference, do_lower_case reads basic_tokenizer.do_lower_case, which does not exist without the
+    // basic tokenizer: then neither the text nor added tokens are lower-cased at all.
+    const lowersText = doLowerCase && (options.doBasicTokenize ?? true);
     const specialStrings = [...Object.values(special), ...(options.additionalSpecialTokens ?? [])];
     const flags = (t: string): { lstrip: boolean; rstrip: boolean } => options.tokenFlags?.[t] ?? { lstrip: true, rstrip: true };
     const added: AddedToken[] = specialStrings.map((t) => ({ content: t, ...flags(t) }));
     // Non-special added tokens are matched in lower case when lower-casing, as the reference's trie does.
     for (const t of Object.keys(extra)) {
-      if (!specialStrings.includes(t)) added.push({ content: doLowerCase ? t.toLowerCase() : t, ...flags(t) });
+      if (!specialStrings.includes(t)) added.push({ content: lowersText ? t.toLowerCase() : t, ...flags(t) });
     }
     super({
       vocab,
@@ -76,10 +83,13 @@ export class WordPieceTokenizer extends PretrainedTokenizer {
       userAddedTokens: Object.keys(extra),
       modelMaxLength: options.modelMaxLength,
       cleanUpTokenizationSpaces: options.cleanUpTokenizationSpaces,
+      paddingSide: options.paddingSide,
+      truncationSide: options.truncationSide,
     });
     this.options = { ...options };
     this.wordpiece = new WordPieceModel(base, { unkToken: special.unk, maxInputCharsPerWord: options.maxInputCharsPerWord ?? 100 });
     this.doLowerCase = doLowerCase;
+    this.lowersText = lowersText;
     this.doBasicTokenize = options.doBasicTokenize ?? true;
     this.specialSet = new Set(specialStrings);
     this.specialOnly = new AddedTokenSplitter(specialStrings.map((t) => ({ content: t, lstrip: false, rstrip: false })));
@@ -101,7 +111,7 @@ export class WordPieceTokenizer extends PretrainedTokenizer {
    * (so a final capital sigma becomes σ, not ς); the basic tokenizer's own lower-casing is then a no-op.
    */
   protected override prepareText(text: string): string {
-    if (!this.doLowerCase) return text;
+    if (!this.lowersText) return text;
     let out = '';
     for (const seg of this.specialOnly.split(text)) {
       if (seg.added) out += seg.text;
