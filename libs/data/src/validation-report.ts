@@ -5,7 +5,6 @@ export type RejectCode =
   | 'bad-json'
   | 'bad-csv'
   | 'not-an-object'
-  | 'bad-encoding'
   | 'missing-id'
   | 'duplicate-id'
   | 'missing-text'
