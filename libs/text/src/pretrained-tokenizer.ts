@@ -148,12 +148,7 @@ export abstract class PretrainedTokenizer implements Tokenizer {
     let first = firstIds.slice();
     let second = secondIds?.slice();
     if (truncation && maxLength !== undefined) {
-      const extra = addSpecial ? this.numSpecialTokens(second !== undefined) : 0;
-      if (maxLength < extra) {
-        throw new WorkbenchError('CONFIG_INVALID', `maxLength ${maxLength} is shorter than the ${extra} special tokens every row needs`, {
-          details: { maxLength, specialTokens: extra },
-        });
-      }
+      const extra = this.checkRoomForSpecialTokens(maxLength, addSpecial, second !== undefined);
       ({ first, second } = truncateSequences(first, second, first.length + (second?.length ?? 0) + extra - maxLength, this.truncationSide));
     }
     let inputIds: number[];
@@ -195,7 +190,7 @@ export abstract class PretrainedTokenizer implements Tokenizer {
     const truncation = options.truncation ?? maxLength !== undefined;
     const addSpecial = options.addSpecialTokens ?? true;
     let keep = ids.length;
-    if (truncation && maxLength !== undefined) keep = Math.max(0, Math.min(ids.length, maxLength - (addSpecial ? this.numSpecialTokens(false) : 0)));
+    if (truncation && maxLength !== undefined) keep = Math.min(ids.length, maxLength - this.checkRoomForSpecialTokens(maxLength, addSpecial, false));
     const from = this.truncationSide === 'right' ? 0 : ids.length - keep;
     const enc = this.encodeIds(ids.slice(from, from + keep), undefined, { ...options, truncation: false });
     const specials = addSpecial ? this.numSpecialTokens(false) : 0;
@@ -208,6 +203,17 @@ export abstract class PretrainedTokenizer implements Tokenizer {
     const padding = new Array<null>(enc.inputIds.length - unpadded.length).fill(null);
     const wordIds = this.paddingSide === 'right' ? [...unpadded, ...padding] : [...padding, ...unpadded];
     return { ...enc, wordIds };
+  }
+
+  /** The number of special tokens a row gets; an error when maxLength cannot even hold them. */
+  private checkRoomForSpecialTokens(maxLength: number, addSpecial: boolean, pair: boolean): number {
+    const extra = addSpecial ? this.numSpecialTokens(pair) : 0;
+    if (maxLength < extra) {
+      throw new WorkbenchError('CONFIG_INVALID', `maxLength ${maxLength} is shorter than the ${extra} special tokens every row needs`, {
+        details: { maxLength, specialTokens: extra },
+      });
+    }
+    return extra;
   }
 
   /** One word of a pre-split text; the byte-level tokenizer overrides this to add the prefix space. */
@@ -232,7 +238,9 @@ export abstract class PretrainedTokenizer implements Tokenizer {
       throw new WorkbenchError('CONFIG_INVALID', "padding 'max_length' needs maxLength (the tokenizer has no model_max_length)");
     }
     const rows = texts.map((t) => (typeof t === 'string' ? this.encode(t, { ...options, padding: false }) : this.encode(t[0], { ...options, pair: t[1], padding: false })));
-    const length = padding === 'max_length' ? Math.max(maxLength as number, ...rows.map((r) => r.inputIds.length)) : Math.max(0, ...rows.map((r) => r.inputIds.length));
+    // A loop, not Math.max(...rows): spreading 100k+ arguments overflows the stack.
+    let length = padding === 'max_length' ? (maxLength as number) : 0;
+    for (const r of rows) length = Math.max(length, r.inputIds.length);
     return {
       inputIds: rows.map((r) => this.padRow(r.inputIds, length, this.padId)),
       attentionMask: rows.map((r) => this.padRow(r.attentionMask, length, 0)),

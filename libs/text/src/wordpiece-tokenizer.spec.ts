@@ -93,6 +93,8 @@ describe('WordPieceTokenizer behaviour beyond the fixture', () => {
   it('rejects a maxLength shorter than the special tokens', () => {
     expect(() => tok.encode('dog', { maxLength: 1 })).toThrow(/maxLength 1 is shorter than the 2 special tokens/);
     expect(() => tok.encodeBatch(['dog'], { padding: false })).toThrow(/padding: false/);
+    expect(() => tok.encodeWords(['dog'], { maxLength: 1 })).toThrow(/maxLength 1 is shorter than the 2 special tokens/);
+    expect(() => tok.encode('dog', { pair: 'cat', maxLength: 2 })).toThrow(/maxLength 2 is shorter than the 3 special tokens/);
   });
 
   it('encodes without special tokens (all token types 0, as HF)', () => {
