@@ -49,6 +49,12 @@ function keyPath(folder: string, key: string): string {
   return join(folder, ...key.split('/'));
 }
 
+/** Creates the sub-folders of a key with '/' (the key folder itself exists since the run was created). */
+async function ensureParent(folder: string, key: string): Promise<void> {
+  if (key.includes('/')) await mkdir(join(keyPath(folder, key), '..'), { recursive: true });
+  else await mkdir(folder, { recursive: true });
+}
+
 /** Writes a file through a temporary name and a rename, so a killed process never leaves half a meta.yaml. */
 async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -498,7 +504,7 @@ export class FileStore implements TrackingStore {
 
   private async writeKeyFile(folder: string, key: string, value: string): Promise<void> {
     const file = keyPath(folder, key);
-    await mkdir(join(file, '..'), { recursive: true });
+    await ensureParent(folder, key);
     await writeFile(file, value);
   }
 
@@ -527,9 +533,8 @@ export class FileStore implements TrackingStore {
     const byKey = new Map<string, string>();
     for (const m of batch.metrics ?? []) byKey.set(m.key, (byKey.get(m.key) ?? '') + `${m.timestamp} ${pythonFloatRepr(m.value)} ${m.step}\n`);
     for (const [key, lines] of byKey) {
-      const file = keyPath(join(dir, 'metrics'), key);
-      await mkdir(join(file, '..'), { recursive: true });
-      await appendFile(file, lines);
+      await ensureParent(join(dir, 'metrics'), key);
+      await appendFile(keyPath(join(dir, 'metrics'), key), lines);
     }
   }
 
