@@ -17,8 +17,9 @@ export const trackingCommand: CliCommand = {
       .description('replay runs spooled while the tracking server was unreachable (idempotent)')
       .option('--tracking-uri <uri>', 'replay to this http(s) server instead of the one each spool file names')
       .option('--spool-dir <dir>', 'spool folder (default: WORKBENCH_SPOOL_DIR or ./.workbench/spool)')
+      .option('--include-live', 'also replay spools that a running workbench process is still writing')
       .option('--json', 'print one JSON report per spool file')
-      .action(async (opts: { trackingUri?: string; spoolDir?: string; json?: boolean }) => {
+      .action(async (opts: { trackingUri?: string; spoolDir?: string; includeLive?: boolean; json?: boolean }) => {
         if (opts.trackingUri !== undefined) {
           const parsed = parseTrackingUri({ uri: opts.trackingUri, source: '--tracking-uri' });
           if (parsed.scheme !== 'http' && parsed.scheme !== 'https') {
@@ -28,7 +29,7 @@ export const trackingCommand: CliCommand = {
           }
         }
         const dir = opts.spoolDir !== undefined ? resolve(opts.spoolDir) : resolveSpoolDir(process.cwd(), io.env);
-        const reports = await syncSpool(dir, { uri: opts.trackingUri, env: io.env, onRetry: (r) => io.err(`retry ${r.attempt} of ${r.endpoint} in ${(r.delayMs / 1000).toFixed(1)} s: ${r.reason}`) });
+        const reports = await syncSpool(dir, { uri: opts.trackingUri, includeLive: opts.includeLive, env: io.env, onRetry: (r) => io.err(`retry ${r.attempt} of ${r.endpoint} in ${(r.delayMs / 1000).toFixed(1)} s: ${r.reason}`) });
         if (reports.some((r) => !r.ok)) exitState.code = 1;
         if (opts.json) {
           io.out(JSON.stringify(reports, null, 2));
@@ -39,7 +40,8 @@ export const trackingCommand: CliCommand = {
           return;
         }
         for (const r of reports) {
-          if (r.ok) {
+          if (r.skipped) io.out(`skipped ${r.file}: ${r.skipped} (it replays itself when the server is back; --include-live to replay it anyway)`);
+          else if (r.ok) {
             const run = r.serverRunId === r.localRunId ? `run ${r.serverRunId}` : `run ${r.localRunId} -> ${r.serverRunId}`;
             io.out(`synced ${r.file}: ${run} on ${r.uri} (${r.metricsSent} metric points sent, ${r.metricsAlreadyPresent} already there)`);
           } else {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeMlflow, type FakeMlflow } from '../../test/rest/fake-mlflow-server.ts';
 import { startTestServer, transcriptHandler, type SeenRequest } from '../../test/rest/replay-server.ts';
@@ -211,6 +211,19 @@ describe('spool: a server that stays unreachable loses nothing', () => {
     expect(tagBatches).toHaveLength(2);
     expect(runs[0]!.inputs).toHaveLength(1);
     expect(fake.history(r1!.serverRunId!, 'loss').map((p) => p.value)).toEqual([1, 'NaN', 'Infinity', 0.25]);
+  });
+
+  it('sync leaves alone a spool that another live process is still writing', async () => {
+    mkdirSync(join(dir, 'spool'));
+    const header = { op: 'open', v: 1, trackingUri: fake.url, localRunId: 'c'.repeat(32), createKey: 'k', experimentId: '0', createdAt: 1, pid: process.ppid, host: hostname() };
+    writeFileSync(join(dir, 'spool', `${'c'.repeat(32)}.jsonl`), `${JSON.stringify(header)}\n`);
+    const [r] = await syncSpool(join(dir, 'spool'), { env: {} });
+    expect(r).toMatchObject({ ok: true, skipped: `process ${process.ppid} on ${hostname()} is still writing it` });
+    expect(fake.runs.size).toBe(0);
+    const [forced] = await syncSpool(join(dir, 'spool'), { env: {}, includeLive: true });
+    expect(forced?.ok).toBe(true);
+    expect(forced?.skipped).toBeUndefined();
+    expect(fake.runs.size).toBe(1);
   });
 
   it('a spool line cut by a crash is skipped (it was never acknowledged); the rest replays', async () => {

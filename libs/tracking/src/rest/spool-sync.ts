@@ -4,7 +4,7 @@ import { MlflowRestClient } from './mlflow-rest-client.ts';
 import { isMlflowRestError } from './mlflow-rest-error.ts';
 import type { RestKeyValue, RestMetric } from './mlflow-rest-types.ts';
 import type { RestTransportOptions } from './rest-transport.ts';
-import { SpoolFile, type SpoolContent } from './spool.ts';
+import { SpoolFile, spoolWriterAlive, type SpoolContent } from './spool.ts';
 
 /** What replaying one spool file did. */
 export interface SpoolSyncReport {
@@ -18,6 +18,8 @@ export interface SpoolSyncReport {
   /** Points the server already held (sent before the outage, or by an earlier replay): not sent again. */
   metricsAlreadyPresent: number;
   error?: string;
+  /** Why the file was left alone (a live process is still writing it). */
+  skipped?: string;
 }
 
 export interface SpoolSyncOptions extends RestTransportOptions {
@@ -25,6 +27,8 @@ export interface SpoolSyncOptions extends RestTransportOptions {
   uri?: string;
   /** Rename a replayed file to `.jsonl.synced` (default true). */
   markSynced?: boolean;
+  /** Also replay spools a live process is still writing (default false: that process replays them itself). */
+  includeLive?: boolean;
 }
 
 /**
@@ -127,6 +131,12 @@ export async function syncSpool(dir: string, options: SpoolSyncOptions = {}): Pr
   for (const content of pending) {
     const path = content.path;
     const uri = options.uri ?? content.header.trackingUri;
+    if (!options.includeLive && spoolWriterAlive(content.header)) {
+      // Replaying now could miss a line the writer appends before the rename; it replays itself when it can.
+      const h = content.header;
+      reports.push({ file: path, uri, localRunId: h.localRunId, ok: true, metricsSent: 0, metricsAlreadyPresent: 0, skipped: `process ${h.pid} on ${h.host} is still writing it` });
+      continue;
+    }
     let client = clients.get(uri);
     if (!client) {
       client = new MlflowRestClient(uri, options);

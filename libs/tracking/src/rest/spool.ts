@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WorkbenchError } from '@workbench/core';
 import type { CreateRunRequest, RestDatasetInput, RestKeyValue, RestMetric, RestRunStatus } from './mlflow-rest-types.ts';
@@ -34,6 +35,9 @@ export interface SpoolHeader {
   create?: Omit<CreateRunRequest, 'experiment_id'>;
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /** The process writing the spool, so that a sync leaves the spool of a live run alone. */
+  pid?: number;
+  host?: string;
 }
 
 export type SpoolOp =
@@ -66,7 +70,7 @@ export class SpoolFile {
   static create(dir: string, header: Omit<SpoolHeader, 'op' | 'v' | 'createdAt'>): SpoolFile {
     mkdirSync(dir, { recursive: true });
     const file = new SpoolFile(join(dir, `${header.localRunId}.jsonl`));
-    file.write({ op: 'open', v: SPOOL_VERSION, ...header, createdAt: Date.now() } satisfies SpoolHeader, 'wx');
+    file.write({ op: 'open', v: SPOOL_VERSION, ...header, createdAt: Date.now(), pid: process.pid, host: hostname() } satisfies SpoolHeader, 'wx');
     fsyncDir(dir);
     return file;
   }
@@ -134,5 +138,16 @@ function fsyncDir(dir: string): void {
     }
   } catch {
     /* not supported on this platform */
+  }
+}
+
+/** Whether another live process on this machine is still writing the spool (its runs replay themselves). */
+export function spoolWriterAlive(header: SpoolHeader): boolean {
+  if (header.pid === undefined || header.host !== hostname() || header.pid === process.pid) return false;
+  try {
+    process.kill(header.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
