@@ -42,15 +42,18 @@ describe('a run whose process dies', () => {
     },
   );
 
-  it('SIGINT: the run is flushed, ends KILLED, and the process exits 130', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s: the run is flushed, ends KILLED, and the process exits %i', async (signal, code) => {
     const dir = tempDir();
     const uri = 'sqlite:///mlflow.db';
     const worker = spawnWorker([uri, 'crash', 'interrupted', '25', 'hang', 'signals'], dir);
     await worker.waitForAcks(25);
-    worker.child.kill('SIGINT');
+    worker.child.kill(signal);
     const exit = await worker.exit;
-    expect(exit.code).toBe(130);
-    expect(exit.stderr).toContain('SIGINT');
+    expect(exit.code).toBe(code);
+    expect(exit.stderr).toContain(`${signal}: flushing and marking 1 run(s) KILLED`);
     const store = await openStore({ uri, cwd: dir, env: {}, readOnly: true });
     const run = await store.getRun(await worker.runId);
     expect(run.info.status).toBe('KILLED');
