@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { lengthStats, percentile, summarizeDataset } from './dataset-summary.ts';
 import { loadDatasetSync } from './load-dataset.ts';
 import { generateSyntheticCorpus } from './synthetic-corpus.ts';
+import { baseCard, jsonl, writeDataset } from '../test/tmp-dataset.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -39,6 +40,30 @@ describe('dataset summary', () => {
     }
     expect(s.validation).toMatchObject({ rowsRead: 6393, rowsKept: 6393 });
     expect('rejects' in s.validation).toBe(false);
+    // The target split is by package family: no test text is also a train text.
+    expect(s.sharedTexts.find((x) => x.a === 'target_train' && x.b === 'target_test')?.texts).toBe(0);
+  });
+
+  it('counts duplicate texts within a split and texts shared between splits (not with a parent split)', () => {
+    const rows = ['Hello  world', 'hello world', 'other', 'third'].map((text, i) => ({ id: `r${i}`, text, labels: [] }));
+    const card = baseCard({
+      splits: {
+        train: { file: 'train.jsonl', domain: 'src' },
+        test: { file: 'test.jsonl', domain: 'tgt' },
+        part: { from: 'train', fraction: [0, 1], seed: 1 },
+      },
+    });
+    const ds = loadDatasetSync(writeDataset(card, { 'train.jsonl': jsonl(...rows.slice(0, 3)), 'test.jsonl': jsonl({ ...rows[3], id: 't0' }, { id: 't1', text: 'OTHER', labels: [] }) }));
+    const s = summarizeDataset(ds);
+    expect(s.splits.map((x) => [x.name, x.duplicateTexts])).toEqual([
+      ['train', 1],
+      ['test', 0],
+      ['part', 1],
+    ]);
+    expect(s.sharedTexts).toEqual([
+      { a: 'train', b: 'test', texts: 1 },
+      { a: 'test', b: 'part', texts: 1 },
+    ]);
   });
 
   it('works on a synthetic corpus too', () => {

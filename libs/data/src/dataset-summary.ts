@@ -17,6 +17,8 @@ export interface LengthStats {
 export interface SplitSummary {
   name: string;
   rows: number;
+  /** Rows whose text (case- and whitespace-folded) already appeared earlier in the same split. */
+  duplicateTexts: number;
   /** Rows per domain. */
   domains: Record<string, number>;
   /** Text length in characters (code points) and in whitespace-separated words. */
@@ -49,6 +51,8 @@ export interface DatasetSummary {
   tasks: TaskSummary[];
   metadataFields: string[];
   nonInputFields: string[];
+  /** Distinct texts found in both splits of a pair (a leak when one is a test split); derived splits are compared with their siblings, not their parent. */
+  sharedTexts: { a: string; b: string; texts: number }[];
   validation: Omit<ValidationReport, 'rejects'> & { splits: Record<string, SplitCounts> };
 }
 
@@ -68,12 +72,25 @@ export function lengthStats(values: readonly number[]): LengthStats {
   return { min: s[0] ?? Number.NaN, p5: percentile(s, 5), p25: percentile(s, 25), p50: percentile(s, 50), p75: percentile(s, 75), p95: percentile(s, 95), max: s[s.length - 1] ?? Number.NaN, mean };
 }
 
+/** The key under which two texts count as the same: NFC already applied, case and whitespace folded. */
+function textKey(text: string): string {
+  return text.toLowerCase().split(/\s+/).filter((w) => w !== '').join(' ');
+}
+
 function splitSummary(name: string, rows: readonly DatasetRow[]): SplitSummary {
   const domains: Record<string, number> = {};
   for (const r of rows) domains[r.domain] = (domains[r.domain] ?? 0) + 1;
+  const seen = new Set<string>();
+  let duplicateTexts = 0;
+  for (const r of rows) {
+    const k = textKey(r.text);
+    if (seen.has(k)) duplicateTexts++;
+    else seen.add(k);
+  }
   return {
     name,
     rows: rows.length,
+    duplicateTexts,
     domains,
     chars: lengthStats(rows.map((r) => [...r.text].length)),
     words: lengthStats(rows.map((r) => r.text.split(/\s+/).filter((w) => w !== '').length)),
@@ -103,6 +120,18 @@ export function summarizeDataset(ds: LoadedDataset): DatasetSummary {
     return { name: t.name, type: t.type, field: t.field, labels: t.labels, frequencies, ...(t.type === 'multi-label' ? { labelsPerRow } : {}) };
   });
   const { rejects: _rejects, ...validation } = ds.validation;
+  const keys = new Map(ds.splitNames.map((sp) => [sp, new Set((ds.splits[sp]?.rows ?? []).map((r) => textKey(r.text)))]));
+  const parentOf = (sp: string): string | undefined => ds.card.splits[sp]?.from;
+  const sharedTexts: DatasetSummary['sharedTexts'] = [];
+  ds.splitNames.forEach((a, i) => {
+    for (const b of ds.splitNames.slice(i + 1)) {
+      if (parentOf(a) === b || parentOf(b) === a) continue;
+      const [small, large] = [keys.get(a) as Set<string>, keys.get(b) as Set<string>].sort((x, y) => x.size - y.size) as [Set<string>, Set<string>];
+      let texts = 0;
+      for (const k of small) if (large.has(k)) texts++;
+      sharedTexts.push({ a, b, texts });
+    }
+  });
   return {
     name: ds.name,
     description: ds.card.description,
@@ -116,6 +145,7 @@ export function summarizeDataset(ds: LoadedDataset): DatasetSummary {
     tasks,
     metadataFields: ds.metadataFields,
     nonInputFields: ds.nonInputFields,
+    sharedTexts,
     validation,
   };
 }

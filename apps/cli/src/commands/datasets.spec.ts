@@ -71,6 +71,7 @@ describe('workbench datasets', () => {
     expect(r.stdout).toMatch(/^ {2}source +3,503 +source 3,503/m);
     expect(r.stdout).toContain("task tags: multi-label, field 'labels', 20 labels");
     expect(r.stdout).toContain('validation: 6,393 read, 6,393 kept, 0 rejected');
+    expect(r.stdout).toContain('texts shared between splits: none');
   });
 
   it('list names every card and whether its data is present', async () => {

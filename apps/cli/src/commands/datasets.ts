@@ -76,7 +76,11 @@ function showText(s: DatasetSummary, ds: LoadedDataset): string[] {
     lines.push(...table([['  label', ...splitNames], ...shown.map((l) => [`  ${l}`, ...splitNames.map((sp) => n(t.frequencies[sp]?.[l] ?? 0))])]));
     if (shown.length < t.labels.length) lines.push(`  ... ${t.labels.length - shown.length} more labels (--json lists all)`);
   }
-  lines.push('', `metadata fields: ${s.metadataFields.join(', ') || '(none)'}; never model inputs: ${s.nonInputFields.join(', ')}`);
+  const dups = s.splits.filter((x) => x.duplicateTexts > 0).map((x) => `${x.name} ${n(x.duplicateTexts)}`);
+  lines.push('', `duplicate texts within a split (case/space folded): ${dups.join(', ') || 'none'}`);
+  const shared = s.sharedTexts.filter((x) => x.texts > 0).map((x) => `${x.a}/${x.b} ${n(x.texts)}`);
+  lines.push(`texts shared between splits: ${shared.join(', ') || 'none'}`);
+  lines.push(`metadata fields: ${s.metadataFields.join(', ') || '(none)'}; never model inputs: ${s.nonInputFields.join(', ')}`);
   lines.push(`validation: ${validationLine(ds)}`);
   return lines;
 }
