@@ -26,7 +26,7 @@ import type {
   TrackingStore,
   ViewType,
 } from './store.ts';
-import { MLFLOW_TAGS, RUN_STATUS_CODES } from './store.ts';
+import { MLFLOW_TAGS, RUN_STATUS_CODES, endTimeAfter } from './store.ts';
 import { checkParamsUnchanged, validateBatch, validateExperimentTag, validateKey } from './validation.ts';
 
 const TRASH = '.trash';
@@ -443,7 +443,7 @@ export class FileStore implements TrackingStore {
     const dir = this.runDir(runId);
     const info = await this.readRunMeta(dir);
     this.checkActive(info);
-    const next: RunInfo = { ...info, status: update.status ?? info.status, endTime: update.endTime ?? info.endTime, runName: update.runName ?? info.runName };
+    const next: RunInfo = { ...info, status: update.status ?? info.status, endTime: endTimeAfter(update, info.endTime), runName: update.runName ?? info.runName };
     await this.writeRunMeta(dir, next);
     if (update.runName !== undefined) await this.writeKeyFile(join(dir, 'tags'), MLFLOW_TAGS.runName, update.runName);
     return next;

@@ -24,7 +24,7 @@ import type {
   TrackingStore,
   ViewType,
 } from './store.ts';
-import { MLFLOW_TAGS } from './store.ts';
+import { MLFLOW_TAGS, endTimeAfter } from './store.ts';
 import { checkParamsUnchanged, validateBatch, validateExperimentTag } from './validation.ts';
 
 interface ExperimentRow {
@@ -341,7 +341,7 @@ export class SqliteStore implements TrackingStore {
       const row = this.activeRunRow(runId);
       this.db
         .prepare('UPDATE runs SET status = ?, end_time = ?, name = ? WHERE run_uuid = ?')
-        .run(update.status ?? row.status, update.endTime ?? row.end_time, update.runName ?? row.name, runId);
+        .run(update.status ?? row.status, endTimeAfter(update, row.end_time), update.runName ?? row.name, runId);
       if (update.runName !== undefined) {
         this.db
           .prepare('INSERT INTO tags (key, value, run_uuid) VALUES (?, ?, ?) ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value')

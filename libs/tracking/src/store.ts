@@ -76,8 +76,15 @@ export interface CreateRunOptions {
 
 export interface RunUpdate {
   status?: RunStatus;
+  /** Default: unchanged, except that a run set back to RUNNING (resumed) loses its end time. */
   endTime?: number;
   runName?: string;
+}
+
+/** The end time a run has after `update` (see RunUpdate.endTime). */
+export function endTimeAfter(update: RunUpdate, current: number | null): number | null {
+  if (update.endTime !== undefined) return update.endTime;
+  return update.status === 'RUNNING' ? null : current;
 }
 
 export interface ParamEntry {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { tempDir } from '../test/local/golden-tree.ts';
 import { HEARTBEAT_TAGS, markDeadRuns } from './heartbeat.ts';
+import { FileStore } from './file-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { Tracker } from './tracker.ts';
 
@@ -76,6 +77,25 @@ describe('Tracker and its RunLoggers', () => {
     expect((await s.getRun(done.runId)).info.status).toBe('FINISHED');
     await fresh.end('FINISHED');
     await stale.end('FINISHED').catch(() => undefined);
+    await s.close();
+  });
+
+  it.each(['sqlite', 'file'])('resumeRun (%s): a FAILED sweep parent runs again, without end time, and takes more children', async (kind) => {
+    const dir = tempDir();
+    const s = kind === 'sqlite' ? store() : FileStore.open({ uri: 'file:./mlruns', path: join(dir, 'mlruns') });
+    const tracker = new Tracker(s, { heartbeatMs: 1000 });
+    const parent = await tracker.startRun({ experiment: 'resume', runName: 'sweep' });
+    const first = await parent.startChild('cell-0');
+    await first.end('FAILED');
+    await s.updateRun(parent.runId, { status: 'FAILED', endTime: 123 });
+    const resumed = await tracker.resumeRun(parent.runId);
+    expect((await s.getRun(parent.runId)).info).toMatchObject({ status: 'RUNNING', endTime: null });
+    const cell = await resumed.startChild('cell-1');
+    await cell.end('FINISHED');
+    await resumed.end('FINISHED');
+    const children = await s.searchRuns({ experimentIds: [parent.experimentId], tags: { 'mlflow.parentRunId': parent.runId } });
+    expect(children.runs.map((r) => r.info.runName).sort()).toEqual(['cell-0', 'cell-1']);
+    expect((await s.getRun(parent.runId)).info.status).toBe('FINISHED');
     await s.close();
   });
 });

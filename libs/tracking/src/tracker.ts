@@ -2,7 +2,7 @@ import os from 'node:os';
 import { openStore, type OpenStoreOptions } from './open-store.ts';
 import { HEARTBEAT_TAGS } from './heartbeat.ts';
 import { trackSignals } from './run-signals.ts';
-import type { Experiment, TrackingStore } from './store.ts';
+import type { Experiment, RunInfo, TrackingStore } from './store.ts';
 import { MLFLOW_TAGS } from './store.ts';
 import { StoreRunLogger } from './store-run-logger.ts';
 
@@ -69,12 +69,7 @@ export class Tracker {
   async startRun(options: StartRunOptions = {}): Promise<StoreRunLogger> {
     const experimentId = options.experimentId ?? (await this.experiment(options.experiment ?? 'Default')).experimentId;
     const tags: Record<string, string> = { [MLFLOW_TAGS.user]: this.userId, ...options.tags };
-    if (this.heartbeatMs > 0) {
-      tags[HEARTBEAT_TAGS.heartbeat] = String(Date.now());
-      tags[HEARTBEAT_TAGS.intervalMs] = String(this.heartbeatMs);
-      tags[HEARTBEAT_TAGS.pid] = String(process.pid);
-      tags[HEARTBEAT_TAGS.host] = os.hostname();
-    }
+    Object.assign(tags, this.heartbeatTags());
     const run = await this.store.createRun({
       experimentId,
       runName: options.runName,
@@ -83,7 +78,32 @@ export class Tracker {
       userId: this.userId,
       parentRunId: options.parentRunId,
     });
-    const logger = new StoreRunLogger(this.store, run.info, (parent, runName, childTags) =>
+    return this.attach(run.info);
+  }
+
+  /**
+   * Continues an existing run (MLflow's `start_run(run_id=...)`): status RUNNING again, end time cleared, a new
+   * heartbeat. For a sweep resumed after a crash: its parent run gets the remaining cells as children.
+   */
+  async resumeRun(runId: string): Promise<StoreRunLogger> {
+    const tags = Object.entries(this.heartbeatTags()).map(([key, value]) => ({ key, value }));
+    if (tags.length > 0) await this.store.logBatch(runId, { tags });
+    return this.attach(await this.store.updateRun(runId, { status: 'RUNNING' }));
+  }
+
+  /** The tags by which markDeadRuns tells a live run from a dead one (none when heartbeats are off). */
+  private heartbeatTags(): Record<string, string> {
+    if (this.heartbeatMs <= 0) return {};
+    return {
+      [HEARTBEAT_TAGS.heartbeat]: String(Date.now()),
+      [HEARTBEAT_TAGS.intervalMs]: String(this.heartbeatMs),
+      [HEARTBEAT_TAGS.pid]: String(process.pid),
+      [HEARTBEAT_TAGS.host]: os.hostname(),
+    };
+  }
+
+  private attach(info: RunInfo): StoreRunLogger {
+    const logger = new StoreRunLogger(this.store, info, (parent, runName, childTags) =>
       this.startRun({ experimentId: parent.experimentId, runName, tags: childTags, parentRunId: parent.runId }),
     );
     if (this.heartbeatMs > 0) {
