@@ -1,6 +1,9 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { WorkbenchError } from '@workbench/core';
 import { baseCard, writeDataset } from '../test/tmp-dataset.ts';
-import { parseDatasetCard, readDatasetCard } from './dataset-card.ts';
+import { CARD_KEYS, TASK_TYPES, parseDatasetCard, readDatasetCard } from './dataset-card.ts';
 
 function cardError(raw: unknown): WorkbenchError {
   try {
@@ -53,5 +56,34 @@ describe('dataset card', () => {
   it('names the line and column of a card that is not JSON', () => {
     const dir = writeDataset('{\n  "name": "x",\n  oops\n}', {});
     expect(() => readDatasetCard(`${dir}/dataset.json`)).toThrow(new RegExp(`${dir}/dataset.json:3:\\d+: dataset card is not valid JSON`));
+  });
+});
+
+describe('dataset card JSON Schema', () => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const schema = JSON.parse(readFileSync(path.resolve(here, '../dataset-card.schema.json'), 'utf8'));
+  const keys = (o: { properties: Record<string, unknown> }): string[] => Object.keys(o.properties).sort();
+
+  it('lists exactly the keys the parser accepts, object by object', () => {
+    expect(keys(schema)).toEqual([...CARD_KEYS.card].sort());
+    expect(keys(schema.properties.provenance)).toEqual([...CARD_KEYS.provenance].sort());
+    expect(keys(schema.properties.dataRoot)).toEqual([...CARD_KEYS.dataRoot].sort());
+    expect(keys(schema.$defs.split)).toEqual([...CARD_KEYS.split].sort());
+    expect(keys(schema.$defs.trainTestSplit)).toEqual([...CARD_KEYS.trainTestSplit].sort());
+    expect(keys(schema.$defs.domain)).toEqual([...CARD_KEYS.domain].sort());
+    expect(keys(schema.$defs.metadata)).toEqual([...CARD_KEYS.metadata].sort());
+    expect(keys(schema.$defs.task)).toEqual([...CARD_KEYS.task].sort());
+    expect(schema.$defs.task.properties.type.enum).toEqual([...TASK_TYPES]);
+  });
+
+  it('every bundled card points at the schema and parses', () => {
+    const root = path.resolve(here, '../../../datasets');
+    const cards = readdirSync(root).filter((d) => existsSync(path.join(root, d, 'dataset.json')));
+    expect(cards.length).toBeGreaterThanOrEqual(6);
+    for (const d of cards) {
+      const raw = JSON.parse(readFileSync(path.join(root, d, 'dataset.json'), 'utf8'));
+      expect(raw.$schema).toBe('../../libs/data/dataset-card.schema.json');
+      expect(readDatasetCard(path.join(root, d, 'dataset.json')).name).toBe(d);
+    }
   });
 });

@@ -85,20 +85,32 @@ export interface DatasetCard {
   metadata: Record<string, CardMetadataField>;
 }
 
+/** The keys each object of a card may hold (the JSON Schema beside this library lists the same). */
+export const CARD_KEYS = {
+  card: ['$schema', 'name', 'description', 'version', 'license', 'provenance', 'format', 'options', 'dataRoot', 'splits', 'domains', 'tasks', 'metadata'],
+  provenance: ['source', 'url', 'citation', 'notes'],
+  domain: ['description', 'field', 'values'],
+  metadata: ['description', 'definesDomain'],
+  task: ['name', 'type', 'field', 'labels', 'labelsFromData', 'description'],
+  split: ['file', 'dir', 'domain', 'limit', 'options', 'from', 'fraction', 'seed', 'trainTestSplit', 'description'],
+  trainTestSplit: ['testSize', 'randomState', 'part'],
+  dataRoot: ['env', 'description'],
+} as const;
+
 /** Checks a parsed card, naming the card file and the JSON path of the first bad value. */
 export function parseDatasetCard(raw: unknown, file: string): DatasetCard {
   const c = new CardChecker(file);
-  const root = c.object(raw, '', ['name', 'description', 'version', 'license', 'provenance', 'format', 'options', 'dataRoot', 'splits', 'domains', 'tasks', 'metadata', '$schema']);
+  const root = c.object(raw, '', CARD_KEYS.card);
   const name = c.string(root['name'], 'name');
   if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) c.fail('name', `dataset name '${name}' must be letters, digits, '.', '_' or '-'`);
-  const prov = c.object(root['provenance'], 'provenance', ['source', 'url', 'citation', 'notes']);
+  const prov = c.object(root['provenance'], 'provenance', CARD_KEYS.provenance);
   const provenance: CardProvenance = { source: c.string(prov['source'], 'provenance.source') };
   for (const k of ['url', 'citation', 'notes'] as const) if (prov[k] !== undefined) provenance[k] = c.string(prov[k], `provenance.${k}`);
 
   const domainsRaw = c.object(root['domains'], 'domains');
   const domains: Record<string, CardDomain> = {};
   for (const [d, v] of Object.entries(domainsRaw)) {
-    const o = c.object(v, `domains.${d}`, ['description', 'field', 'values']);
+    const o = c.object(v, `domains.${d}`, CARD_KEYS.domain);
     const dom: CardDomain = {};
     if (o['description'] !== undefined) dom.description = c.string(o['description'], `domains.${d}.description`);
     if (o['field'] !== undefined) dom.field = c.string(o['field'], `domains.${d}.field`);
@@ -111,7 +123,7 @@ export function parseDatasetCard(raw: unknown, file: string): DatasetCard {
   const metadata: Record<string, CardMetadataField> = {};
   if (root['metadata'] !== undefined) {
     for (const [f, v] of Object.entries(c.object(root['metadata'], 'metadata'))) {
-      const o = c.object(v, `metadata.${f}`, ['description', 'definesDomain']);
+      const o = c.object(v, `metadata.${f}`, CARD_KEYS.metadata);
       const m: CardMetadataField = {};
       if (o['description'] !== undefined) m.description = c.string(o['description'], `metadata.${f}.description`);
       if (o['definesDomain'] !== undefined) m.definesDomain = c.boolean(o['definesDomain'], `metadata.${f}.definesDomain`);
@@ -129,7 +141,7 @@ export function parseDatasetCard(raw: unknown, file: string): DatasetCard {
   if (tasksRaw.length === 0) c.fail('tasks', 'a dataset needs at least one task');
   const tasks: CardTask[] = tasksRaw.map((t, i) => {
     const p = `tasks[${i}]`;
-    const o = c.object(t, p, ['name', 'type', 'field', 'labels', 'labelsFromData', 'description']);
+    const o = c.object(t, p, CARD_KEYS.task);
     const type = c.string(o['type'], `${p}.type`);
     if (!(TASK_TYPES as readonly string[]).includes(type)) {
       c.fail(`${p}.type`, `unknown task type '${type}'${didYouMeanSuffix(type, TASK_TYPES)}; valid: ${TASK_TYPES.join(', ')}`);
@@ -159,7 +171,7 @@ export function parseDatasetCard(raw: unknown, file: string): DatasetCard {
   const splits: Record<string, CardSplit> = {};
   for (const [s, v] of Object.entries(splitsRaw)) {
     const p = `splits.${s}`;
-    const o = c.object(v, p, ['file', 'dir', 'domain', 'limit', 'options', 'from', 'fraction', 'seed', 'trainTestSplit', 'description']);
+    const o = c.object(v, p, CARD_KEYS.split);
     const split: CardSplit = {};
     if (o['file'] !== undefined) split.file = c.string(o['file'], `${p}.file`);
     if (o['dir'] !== undefined) split.dir = c.string(o['dir'], `${p}.dir`);
@@ -175,7 +187,7 @@ export function parseDatasetCard(raw: unknown, file: string): DatasetCard {
     if (o['description'] !== undefined) split.description = c.string(o['description'], `${p}.description`);
     if (split.from !== undefined && o['trainTestSplit'] !== undefined) {
       if (o['fraction'] !== undefined || o['seed'] !== undefined) c.fail(p, "give either 'fraction' (and 'seed') or 'trainTestSplit', not both");
-      const t = c.object(o['trainTestSplit'], `${p}.trainTestSplit`, ['testSize', 'randomState', 'part']);
+      const t = c.object(o['trainTestSplit'], `${p}.trainTestSplit`, CARD_KEYS.trainTestSplit);
       const testSize = c.number(t['testSize'], `${p}.trainTestSplit.testSize`);
       if (!(testSize > 0 && (testSize < 1 || Number.isInteger(testSize)))) c.fail(`${p}.trainTestSplit.testSize`, `expected a fraction in (0, 1) or a positive row count, got ${testSize}`);
       const randomState = c.int(t['randomState'], `${p}.trainTestSplit.randomState`);
@@ -216,7 +228,7 @@ export function parseDatasetCard(raw: unknown, file: string): DatasetCard {
   };
   if (root['version'] !== undefined) card.version = c.string(root['version'], 'version');
   if (root['dataRoot'] !== undefined) {
-    const o = c.object(root['dataRoot'], 'dataRoot', ['env', 'description']);
+    const o = c.object(root['dataRoot'], 'dataRoot', CARD_KEYS.dataRoot);
     card.dataRoot = { env: c.string(o['env'], 'dataRoot.env') };
     if (o['description'] !== undefined) card.dataRoot.description = c.string(o['description'], 'dataRoot.description');
   }

@@ -1,5 +1,5 @@
 // Public API of @workbench/data.
-export { CARD_FILE, TASK_TYPES, RESERVED_FIELDS, parseDatasetCard, readDatasetCard } from './dataset-card.ts';
+export { CARD_FILE, CARD_KEYS, TASK_TYPES, RESERVED_FIELDS, parseDatasetCard, readDatasetCard } from './dataset-card.ts';
 export type { DatasetCard, CardTask, CardSplit, CardTrainTestSplit, CardDomain, CardProvenance, CardMetadataField, CardDataRoot } from './dataset-card.ts';
 export { findWorkspaceRoot, datasetsDirectory, datasetNames, resolveDatasetRef } from './dataset-ref.ts';
 export type { DatasetRefOptions, DatasetLocation } from './dataset-ref.ts';
