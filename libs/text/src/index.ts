@@ -26,3 +26,7 @@ export { makeBatches, restoreOrder, DEFAULT_BATCHING } from './make-batches.ts';
 export type { Batch, BatchingConfig } from './make-batches.ts';
 export { describeTokenizer } from './describe-tokenizer.ts';
 export type { TokenizerDescription } from './describe-tokenizer.ts';
+export { learnMerges } from './merge-learner.ts';
+export type { MergeLearnerOptions, LearnedMerges } from './merge-learner.ts';
+export { trainByteLevelBpe, DEFAULT_BYTE_LEVEL_BPE_TRAINER } from './train-byte-level-bpe.ts';
+export type { ByteLevelBpeTrainerConfig, TrainedByteLevelBpe } from './train-byte-level-bpe.ts';
