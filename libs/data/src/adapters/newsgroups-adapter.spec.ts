@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { baseCard, writeDataset } from '../../test/tmp-dataset.ts';
+import { baseCard, jsonl, writeDataset } from '../../test/tmp-dataset.ts';
 import { loadDatasetSync } from '../load-dataset.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -58,5 +58,23 @@ describe('newsgroups adapter and the 20newsgroups card', () => {
       ['train:2', 'rec.autos', 'rec', 'all'],
       ['train:3', 'talk.politics.misc', 'talk', 'all'],
     ]);
+  });
+
+  it('JSONL without label_text: the integer label indexes the task labels; out of range is rejected', () => {
+    const groups = ['alt.atheism', 'comp.graphics', 'rec.autos'];
+    const card = baseCard({
+      format: 'newsgroups',
+      options: { layout: 'jsonl' },
+      splits: { train: { file: 'n.jsonl' } },
+      domains: { all: {} },
+      tasks: [
+        { name: 'topic20', type: 'multi-class', field: 'label', labels: groups },
+        { name: 'topic7', type: 'multi-class', field: 'category', labels: ['alt', 'comp', 'rec'] },
+      ],
+    });
+    const dir = writeDataset(card, { 'n.jsonl': jsonl({ text: 'a post', label: 2 }, { text: 'another', label: 9 }) });
+    const ds = loadDatasetSync(dir, { lenient: true });
+    expect(ds.splits['train']?.rows.map((r) => [r['label'], r['category']])).toEqual([['rec.autos', 'rec']]);
+    expect(ds.validation.rejects[0]).toMatchObject({ line: 2, code: 'missing-label' });
   });
 });

@@ -53,7 +53,7 @@ function* postRecords(records: Iterable<{ file: string; line: number; id: string
   const remove = o.remove as NewsgroupsPart[];
   for (const r of records) {
     if (typeof r.group !== 'string' || r.group === '') {
-      yield { kind: 'reject', file: r.file, line: r.line, id: r.id, code: 'missing-label', reason: 'missing newsgroup name (label_text)' };
+      yield { kind: 'reject', file: r.file, line: r.line, id: r.id, code: 'missing-label', reason: 'missing newsgroup name (label_text, or an integer label within the task labels)' };
       continue;
     }
     let text = r.text;
@@ -104,10 +104,13 @@ export const newsgroupsAdapter: DatasetAdapter = {
       return { files: posts.map((p) => p.file), records: postRecords(gen(), o, split) };
     }
     const text = readTextFile(split.path, o.encoding ?? 'utf-8');
+    // Without label_text, an integer label indexes the task's labels (the export's order is the sorted groups).
+    const groups = ctx.card.tasks.find((t) => t.field === o.labelField)?.labels ?? [];
+    const groupOf = (row: Record<string, unknown>): unknown => row['label_text'] ?? (Number.isInteger(row['label']) ? groups[row['label'] as number] : row['label']);
     const gen = function* (): Generator<RawRecord | { file: string; line: number; id: string; text: unknown; group: unknown }> {
       for (const rec of jsonlRecords(split.path, text)) {
         if (rec.kind !== 'row') yield rec;
-        else yield { file: rec.file, line: rec.line, id: typeof rec.row['id'] === 'string' ? rec.row['id'] : `${split.name}:${rec.line}`, text: rec.row['text'], group: rec.row['label_text'] };
+        else yield { file: rec.file, line: rec.line, id: typeof rec.row['id'] === 'string' ? rec.row['id'] : `${split.name}:${rec.line}`, text: rec.row['text'], group: groupOf(rec.row) };
       }
     };
     // Rejects of the JSONL parser pass straight through; posts go through cleaning.
