@@ -1,2 +1,24 @@
 // Public API of @workbench/report.
-export {};
+export { renderSweepReport, REPORT_ARTIFACT_DIR } from './render-sweep-report.ts';
+export type { RenderReportOptions, RenderedReport } from './render-sweep-report.ts';
+export { loadReportInput, describeSweeps } from './load-report-input.ts';
+export type { ReportSource, ReportInput } from './load-report-input.ts';
+export { buildReportData } from './build-report.ts';
+export { aggregateCells, selectVariants } from './aggregate-cells.ts';
+export type { AggregateOptions } from './aggregate-cells.ts';
+export { DEFAULT_REPORT_OPTIONS, resolveReportOptions } from './report-options.ts';
+export type { ReportOptions, ResolvedReportOptions } from './report-options.ts';
+export { REPORT_METRICS, REPORT_ARTIFACTS, toReportRun, isCellRun, assignVariants, nominalLabelAvailability } from './report-run.ts';
+export type { ReportRun } from './report-run.ts';
+export type { ReportData, SummaryRow, CellSummary, MetricSummary, ImprovementRow, PerLabelRow, CurveRow, MissingRow, RunRow, KeyValues } from './report-data.ts';
+export { buildCharts } from './charts.ts';
+export type { ReportChart } from './charts.ts';
+export { renderSvg } from './render-svg.ts';
+export { renderHtml } from './render-html.ts';
+export { renderMarkdown } from './markdown.ts';
+export { reportTables, tableCsv } from './report-tables.ts';
+export type { FlatTable } from './report-tables.ts';
+export { parsePredictions, sharedRowIds, alignRows } from './predictions.ts';
+export type { Predictions } from './predictions.ts';
+export { studentTQuantile, studentTCdf, tInterval } from './student-t.ts';
+export { BOOTSTRAP_METRICS } from './bootstrap-metrics.ts';
