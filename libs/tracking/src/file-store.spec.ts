@@ -176,6 +176,24 @@ describe('FileStore rules', () => {
     expect((await store.getRun(id)).data.tags['a/b']).toBe('c');
   });
 
+  it('searches by tag, param and status (keys with / too) and pages with MLflow tokens', async () => {
+    const store = openAt(join(tempDir(), 'mlruns'));
+    for (let i = 0; i < 4; i++) {
+      const r = await store.createRun({ experimentId: '0', runName: `r${i}`, startTime: 100 + i, tags: { 'workbench.config_hash': i % 2 ? 'odd' : 'even' } });
+      await store.logBatch(r.info.runId, { params: [{ key: 'train/lr', value: String(i) }] });
+      if (i === 3) await store.updateRun(r.info.runId, { status: 'FINISHED', endTime: 200 });
+    }
+    const names = async (search: Partial<Parameters<FileStore['searchRuns']>[0]>) => (await store.searchRuns({ experimentIds: ['0'], ...search })).runs.map((r) => r.info.runName);
+    expect(await names({ tags: { 'workbench.config_hash': 'odd' } })).toEqual(['r3', 'r1']);
+    expect(await names({ params: { 'train/lr': '2' } })).toEqual(['r2']);
+    expect(await names({ statuses: ['FINISHED'] })).toEqual(['r3']);
+    expect(await names({ tags: { 'no.such': 'x' } })).toEqual([]);
+    const p1 = await store.searchRuns({ experimentIds: ['0'], maxResults: 3 });
+    const p2 = await store.searchRuns({ experimentIds: ['0'], maxResults: 3, pageToken: p1.nextPageToken });
+    expect([...p1.runs, ...p2.runs].map((r) => r.info.runName)).toEqual(['r3', 'r2', 'r1', 'r0']);
+    expect(p2.nextPageToken).toBeUndefined();
+  });
+
   it('an unknown run or experiment is TRACKING_NOT_FOUND', async () => {
     const store = openAt(join(tempDir(), 'mlruns'));
     await expect(store.getRun('0123456789abcdef0123456789abcdef')).rejects.toMatchObject({ code: 'TRACKING_NOT_FOUND' });

@@ -471,12 +471,14 @@ export class FileStore implements TrackingStore {
       }
       for (const e of await readdir(expDir, { withFileTypes: true })) {
         if (!e.isDirectory() || !/^[0-9a-f]{32}$/.test(e.name) || !existsSync(join(expDir, e.name, META))) continue;
-        const run = await this.readRun(join(expDir, e.name));
-        if (!stages.includes(run.info.lifecycleStage)) continue;
-        if (search.statuses && search.statuses.length > 0 && !search.statuses.includes(run.info.status)) continue;
-        if (Object.entries(search.tags ?? {}).some(([k, v]) => run.data.tags[k] !== v)) continue;
-        if (Object.entries(search.params ?? {}).some(([k, v]) => run.data.params[k] !== v)) continue;
-        matches.push(run);
+        const runDir = join(expDir, e.name);
+        // Cheap checks first (meta.yaml, the few tag/param files asked for): a resume that looks up one config
+        // hash among thousands of runs must not read every metric file.
+        const info = await this.readRunMeta(runDir);
+        if (!stages.includes(info.lifecycleStage)) continue;
+        if (search.statuses && search.statuses.length > 0 && !search.statuses.includes(info.status)) continue;
+        if (!(await this.keyFilesEqual(join(runDir, 'tags'), search.tags)) || !(await this.keyFilesEqual(join(runDir, 'params'), search.params))) continue;
+        matches.push(await this.readRun(runDir));
       }
     }
     matches.sort((a, b) => b.info.startTime - a.info.startTime || (a.info.runId < b.info.runId ? -1 : 1));
@@ -484,6 +486,20 @@ export class FileStore implements TrackingStore {
     const offset = decodePageToken(search.pageToken);
     const page = matches.slice(offset, offset + size);
     return { runs: page, ...(offset + size < matches.length ? { nextPageToken: encodePageToken(offset + size) } : {}) };
+  }
+
+  private async keyFilesEqual(folder: string, wanted: Record<string, string> | undefined): Promise<boolean> {
+    for (const [k, v] of Object.entries(wanted ?? {})) {
+      let actual: string;
+      try {
+        validateKey('tag', k);
+        actual = await readFile(keyPath(folder, k), 'utf8');
+      } catch {
+        return false;
+      }
+      if (actual !== v) return false;
+    }
+    return true;
   }
 
   private async setRunStage(runId: string, stage: LifecycleStage): Promise<void> {
