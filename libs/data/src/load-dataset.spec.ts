@@ -59,6 +59,7 @@ describe('loadDataset: the bundled debtags-dev', () => {
   it('resolves the same dataset by path and through WORKBENCH_DATASETS, with the same digest', async () => {
     const byPath = await loadDataset(path.join(REPO, 'datasets/debtags-dev'), { splits: ['target_test'] });
     expect(byPath.splitNames).toEqual(['target_test']);
+    expect(byPath.digest).not.toBe(ds.digest);
     const byEnv = loadDatasetSync('debtags-dev', { cwd: '/', env: { WORKBENCH_DATASETS: path.join(REPO, 'datasets') } });
     expect(byEnv.digest).toBe(ds.digest);
   });

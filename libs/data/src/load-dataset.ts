@@ -39,7 +39,7 @@ export interface LoadedDataset {
   metadataFields: string[];
   /** Fields a domain-adaptation model must never see: the domain and every metadata field. */
   nonInputFields: string[];
-  /** SHA-256 over the card (canonical JSON) and every data file (path + content hash). */
+  /** SHA-256 over the card (canonical JSON), the loaded split names and every data file read (path + content hash). */
   digest: string;
   files: DatasetFile[];
   validation: ValidationReport;
@@ -122,9 +122,10 @@ export function loadFromCard(cardIn: DatasetCard, cardFile: string, options: Loa
   }
 
   const files = [...fileSet.entries()].map(([abs, shown]) => hashFile(abs, shown)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const h = createHash('sha256').update(canonicalJson(card));
-  for (const f of files) h.update(`\n${f.path}\0${f.sha256}`);
   const splitNames = Object.keys(card.splits).filter((s) => wanted.includes(s));
+  // The loaded split names are part of the identity: a load of some splits never passes for the whole dataset.
+  const h = createHash('sha256').update(canonicalJson(card)).update(`\nsplits:${splitNames.join(',')}`);
+  for (const f of files) h.update(`\n${f.path}\0${f.sha256}`);
   const metadataFields = Object.keys(card.metadata);
   return {
     name: card.name,
