@@ -143,6 +143,8 @@ export async function benchTransformer(options: TransformerBenchOptions = {}, ma
       });
       const byName = new Map<string, KernelTime>();
       for (const k of info.kernels) {
+        // tf.profile also lists op scopes ('fusedMatMul__op', 'unnamed scope') whose time includes their kernels.
+        if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
         const entry = byName.get(k.name) ?? { kernel: k.name, ms: 0, calls: 0 };
         entry.ms += Number(k.kernelTimeMs) || 0;
         entry.calls += 1;

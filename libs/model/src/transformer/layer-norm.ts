@@ -1,9 +1,11 @@
 import { tf } from '@workbench/tensor';
+import { columnSum } from './column-sum.ts';
 
 /**
  * LayerNorm over the last axis of a [rows, hidden] tensor, as PyTorch computes it: biased variance, eps inside
  * the square root. The gradient is written out (dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), g = dy * w)
- * so that the backward pass is a handful of kernels instead of autodiff through mean/variance/rsqrt.
+ * so that the backward pass is a handful of kernels instead of autodiff through mean/variance/rsqrt; the weight
+ * and bias gradients are column sums by matmul (see columnSum).
  */
 export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D, eps: number): tf.Tensor2D {
   return layerNormOp(x, weight, bias, tf.scalar(eps)) as tf.Tensor2D;
@@ -24,7 +26,7 @@ const layerNormOp = tf.customGrad(((x: tf.Tensor, weight: tf.Tensor, bias: tf.Te
       const [xh, r, w, e] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       const g = tf.mul(dy, w);
       const dx = tf.mul(r, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xh, tf.mean(tf.mul(g, xh), -1, true))));
-      return [dx, tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0), tf.zerosLike(e)];
+      return [dx, columnSum(tf.mul(dy, xh) as tf.Tensor2D), columnSum(dy as tf.Tensor2D), tf.zerosLike(e)];
     },
   };
 }) as any);

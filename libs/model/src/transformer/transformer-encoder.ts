@@ -3,6 +3,7 @@ import { tf } from '@workbench/tensor';
 import type { Encoder } from '../encoder.ts';
 import { gelu } from './gelu.ts';
 import { layerNorm } from './layer-norm.ts';
+import { linear } from './linear.ts';
 import { maskGradient } from './mask-gradient.ts';
 import { localShape, transformerParameterSpecs, type ParameterSpec } from './parameter-specs.ts';
 import { robertaPositionIds } from './position-ids.ts';
@@ -180,22 +181,22 @@ export class TransformerEncoder implements Encoder {
     const A = c.numHeads;
     const D = H / A;
     // Scaling q (rows x H) is cheaper than scaling the scores (batch x A x seq x seq).
-    const q = linear(x, w.q).mul(1 / Math.sqrt(D)).reshape([batch, seq, A, D]).transpose([0, 2, 1, 3]);
+    const q = dense(x, w.q).mul(1 / Math.sqrt(D)).reshape([batch, seq, A, D]).transpose([0, 2, 1, 3]);
     // K is laid out as [batch, A, D, seq] directly so the score product is a plain BatchMatMul (no transposeB).
-    const kT = linear(x, w.k).reshape([batch, seq, A, D]).transpose([0, 2, 3, 1]);
-    const v = linear(x, w.v).reshape([batch, seq, A, D]).transpose([0, 2, 1, 3]);
+    const kT = dense(x, w.k).reshape([batch, seq, A, D]).transpose([0, 2, 3, 1]);
+    const v = dense(x, w.v).reshape([batch, seq, A, D]).transpose([0, 2, 1, 3]);
     const scores = tf.matMul(q as tf.Tensor4D, kT as tf.Tensor4D).add(maskBias);
     const probs = this.dropout(tf.softmax(scores), c.attentionDropout, training);
     const context = tf.matMul(probs as tf.Tensor4D, v as tf.Tensor4D).transpose([0, 2, 1, 3]).reshape([batch * seq, H]) as tf.Tensor2D;
-    const attn = this.dropout(linear(context, w.attnOut), c.hiddenDropout, training);
+    const attn = this.dropout(dense(context, w.attnOut), c.hiddenDropout, training);
     const h1 = layerNorm(attn.add(x) as tf.Tensor2D, w.attnNorm[0] as tf.Tensor1D, w.attnNorm[1] as tf.Tensor1D, c.layerNormEps);
-    const inter = gelu(linear(h1, w.inter)) as tf.Tensor2D;
-    const out = this.dropout(linear(inter, w.out), c.hiddenDropout, training);
+    const inter = gelu(dense(h1, w.inter)) as tf.Tensor2D;
+    const out = this.dropout(dense(inter, w.out), c.hiddenDropout, training);
     return layerNorm(out.add(h1) as tf.Tensor2D, w.outNorm[0] as tf.Tensor1D, w.outNorm[1] as tf.Tensor1D, c.layerNormEps);
   }
 
   private dense(x: tf.Tensor2D, name: string): tf.Tensor2D {
-    return linear(x, [this.v(`${name}.weight`), this.v(`${name}.bias`)]);
+    return linear(x, this.v(`${name}.weight`), this.v(`${name}.bias`));
   }
 
   private dropout<T extends tf.Tensor>(x: T, rate: number, training?: boolean): T {
@@ -214,9 +215,8 @@ export class TransformerEncoder implements Encoder {
   }
 }
 
-/** x [rows, in] @ kernel [in, out] + bias, as one fused kernel. */
-function linear(x: tf.Tensor2D, [kernel, bias]: [tf.Tensor, tf.Tensor]): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: kernel as tf.Tensor2D, bias }) as tf.Tensor2D;
+function dense(x: tf.Tensor2D, [kernel, bias]: [tf.Tensor, tf.Tensor]): tf.Tensor2D {
+  return linear(x, kernel, bias);
 }
 
 function initialValue(spec: ParameterSpec, shape: number[], std: number, rng: Rng): tf.Tensor {
