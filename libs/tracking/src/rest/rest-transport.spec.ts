@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
 import { startFakeMlflow, type FakeMlflow } from '../../test/rest/fake-mlflow-server.ts';
+import { startTestServer } from '../../test/rest/replay-server.ts';
 import { MlflowRestClient } from './mlflow-rest-client.ts';
 import { MlflowRestError } from './mlflow-rest-error.ts';
 import type { RestMetric } from './mlflow-rest-types.ts';
@@ -133,6 +134,20 @@ describe('retries never lose or duplicate a metric point', () => {
     expect(err.message).toContain(`127.0.0.1:${port}`);
     expect(err.details).toMatchObject({ attempts: 4 });
     expect(sleeps).toHaveLength(3);
+  });
+
+  it('a 200 that is not JSON (a login page of a proxy) is an error, not an answer', async () => {
+    const proxy = await startTestServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end('<html><body><h1>Sign in</h1></body></html>');
+    });
+    try {
+      const err = (await client(proxy.url).getExperimentByName('x').catch((e: unknown) => e)) as MlflowRestError;
+      expect(err).toMatchObject({ code: 'TRACKING_REQUEST', status: 200, unreachable: false, endpoint: 'GET /api/2.0/mlflow/experiments/get-by-name' });
+      expect(err.message).toContain('the answer is not JSON (text/html): Sign in');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a refusal (4xx) is not retried', async () => {

@@ -145,6 +145,11 @@ export class RestTransport {
       return { kind: 'retry', status: response.status, errorCode: undefined, message: `response body lost (${networkCode(e) ?? String(e)})`, maybeApplied: true, cause: e };
     }
     const parsed = parseJson(text);
+    if (response.ok && parsed === undefined && req.path.startsWith('/api/2.0/mlflow/')) {
+      // A 200 that is not JSON (an SSO login page, a misrouted proxy) is not an MLflow answer.
+      const snippet = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+      return { kind: 'refused', status: response.status, errorCode: undefined, message: `the answer is not JSON (${response.headers.get('content-type') ?? 'no content type'}): ${snippet}` };
+    }
     if (response.ok) return { kind: 'ok', status: response.status, body: parsed ?? text };
     const errorCode = isErrorBody(parsed) ? parsed.error_code : undefined;
     const message = isErrorBody(parsed) ? parsed.message : text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
