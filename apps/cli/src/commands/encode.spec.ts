@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,14 @@ describe('workbench encode errors', () => {
     const tooLong = await runIn(['encode', '--model', path.join(FIXTURES, 'bert-tiny'), '--input', input, '--out', path.join(tmp, 'x.json'), '--max-length', '65'], { WORKBENCH_BACKEND: 'cpu' });
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toMatch(/--max-length 65 exceeds the 64 positions/);
+    // A vocabulary larger than the model's embedding table: named, not a read past the table inside tfjs.
+    const grown = path.join(tmp, 'grown');
+    cpSync(path.join(FIXTURES, 'bert-tiny'), grown, { recursive: true });
+    appendFileSync(path.join(grown, 'vocab.txt'), 'zzzextra\n');
+    writeFileSync(input, '{"text": "zzzextra"}\n');
+    const outside = await runIn(['encode', '--model', grown, '--input', input, '--out', path.join(tmp, 'x.json')], { WORKBENCH_BACKEND: 'cpu' });
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain("the tokenizer produced id 332, outside the model's vocab_size 332");
   });
 
   it('reads stdin with --input - through the real bin', () => {
@@ -89,7 +97,7 @@ describe('workbench encode errors', () => {
       input: '{"text": "The quick brown fox"}\n',
       encoding: 'utf8',
       env: { ...process.env, WORKBENCH_BACKEND: 'wasm' },
-      timeout: 120000,
+      timeout: 280000,
     });
     expect(r.stderr).toContain('encoded 1 text(s) with bert on wasm');
     expect(r.status).toBe(0);
@@ -97,5 +105,5 @@ describe('workbench encode errors', () => {
     expect(out.padding).toBe('longest');
     expect(out.results[0].input_ids).toEqual([2, 111, 112, 113, 114, 3]);
     expect(out.results[0].logits).toHaveLength(5);
-  });
+  }, 300000); // a cold tsx start takes minutes when every core is busy
 });

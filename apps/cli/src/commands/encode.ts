@@ -77,6 +77,14 @@ export const encodeCommand: CliCommand = {
           for (let start = 0; start < texts.length; start += opts.batchSize) {
             const chunk = texts.slice(start, start + opts.batchSize);
             const enc = tokenizer.encodeBatch(chunk, { maxLength, truncation: true, padding: opts.maxLength !== undefined ? 'max_length' : 'longest' });
+            // An id beyond the embedding table would read garbage inside tfjs: name the mismatch instead.
+            const vocab = model.encoder.config.vocabSize;
+            const bad = enc.inputIds.flat().find((id) => id < 0 || id >= vocab);
+            if (bad !== undefined) {
+              throw new WorkbenchError('CHECKPOINT_INVALID', `the tokenizer produced id ${bad}, outside the model's vocab_size ${vocab} (tokenizer and config.json disagree)`, {
+                where: { file: opts.model },
+              });
+            }
             const out = tf.tidy(() => {
               const inputIds = tf.tensor2d(enc.inputIds, undefined, 'int32');
               const attentionMask = tf.tensor2d(enc.attentionMask, undefined, 'int32');
