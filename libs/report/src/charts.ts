@@ -83,8 +83,9 @@ function scenarioBarsChart(data: ReportData): ReportChart | undefined {
           color: { field: 'method', type: 'nominal' },
         },
         layer: [
-          { mark: 'bar', encoding: { y: { field: 'mean', type: 'quantitative', title: m }, tooltip: tooltip(['method', 'scenario', 'mean', 'lower', 'upper']) } },
-          { mark: { type: 'rule', color: 'black' }, encoding: { y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' } } },
+          // Metrics are fractions: a t-interval of 2-3 seeds may pass 1; it is clipped at the axis, not rescaled.
+          { mark: 'bar', encoding: { y: { field: 'mean', type: 'quantitative', title: m, scale: { domain: [0, 1] } }, tooltip: tooltip(['method', 'scenario', 'mean', 'lower', 'upper']) } },
+          { mark: { type: 'rule', color: 'black', clip: true }, encoding: { y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' } } },
         ],
       },
     } as TopLevelSpec,

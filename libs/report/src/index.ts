@@ -22,3 +22,5 @@ export { parsePredictions, sharedRowIds, alignRows } from './predictions.ts';
 export type { Predictions } from './predictions.ts';
 export { studentTQuantile, studentTCdf, tInterval } from './student-t.ts';
 export { BOOTSTRAP_METRICS } from './bootstrap-metrics.ts';
+export { writeSyntheticSweep } from './synthetic-sweep.ts';
+export type { SyntheticSweepSpec, SyntheticSweep, SyntheticCell } from './synthetic-sweep.ts';

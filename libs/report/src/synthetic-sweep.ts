@@ -1,5 +1,5 @@
 /**
- * Hand-made sweeps written through the tracking lib (Tracker / StoreRunLogger), shaped like what
+ * Synthetic sweeps (tests, the 500-run benchmark, demos and notebooks) written through the tracking lib (Tracker / StoreRunLogger), shaped like what
  * libs/methods run-cell.ts and `workbench run` log: a parent run, one child per cell with the workbench tags, the
  * flattened config as params, per-epoch and final metrics, per-label AP and the target-test predictions.
  * Scores are drawn so that a method's quality knob orders the methods; the final metrics are computed from the

@@ -6,7 +6,7 @@ import { bootstrapCi, macroAveragePrecision, pairedBootstrapCi } from '@workbenc
 import { openStore, type TrackingStore } from '@workbench/tracking';
 import * as aq from 'arquero';
 import { renderSweepReport, type RenderedReport } from '../src/index.ts';
-import { writeSyntheticSweep, type SyntheticSweep } from './synthetic-sweep.ts';
+import { writeSyntheticSweep, type SyntheticSweep } from '../src/synthetic-sweep.ts';
 
 const RESAMPLES = 200;
 let dir: string;

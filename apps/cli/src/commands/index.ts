@@ -4,8 +4,9 @@ import { benchModelCommand } from './bench-model.ts';
 import { datasetsCommand } from './datasets.ts';
 import { doctorCommand } from './doctor.ts';
 import { encodeCommand } from './encode.ts';
+import { reportCommand } from './report.ts';
 import { runsCommand } from './runs.ts';
 import { trackingCommand } from './tracking.ts';
 
 /** Every command of `workbench`, in help order. A new command is one file and one line here. */
-export const COMMANDS: CliCommand[] = [doctorCommand, benchCommand, benchModelCommand, trackingCommand, datasetsCommand, runsCommand, encodeCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, benchCommand, benchModelCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];

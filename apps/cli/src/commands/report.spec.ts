@@ -1,0 +1,65 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '@workbench/tracking';
+import { main } from '../main.ts';
+
+async function runIn(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const before = process.cwd();
+  process.chdir(cwd);
+  try {
+    const code = await main(['node', 'workbench', ...args], { out: (t) => out.push(t), err: (t) => err.push(t), env: { MLFLOW_TRACKING_URI: '' } });
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    process.chdir(before);
+  }
+}
+
+describe('workbench report', () => {
+  let cwd: string;
+  let parent: string;
+  beforeAll(async () => {
+    cwd = mkdtempSync(join(tmpdir(), 'wb-cli-report-'));
+    const { writeSyntheticSweep } = await import('@workbench/report');
+    const store = await openStore({ uri: 'sqlite:///mlflow.db', cwd, env: {} });
+    const sweep = await writeSyntheticSweep(store, { experiment: 'cli-sweep', datasets: ['d'], scenarios: ['keep30'], methods: { 'source-only': 0.5, dallmi: 1.2 }, seeds: [1, 2], rows: 30, labels: 3, noCurves: true });
+    parent = sweep.parentRunId;
+    await store.close();
+  });
+
+  it('--sweep writes the report, prints its path, logs it to the sweep run', async () => {
+    const r = await runIn(cwd, ['report', '--sweep', parent, '--out', 'rep', '--resamples', '50']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`report: ${join(cwd, 'rep', 'report.html')}`);
+    expect(r.stdout).toContain(`logged as artifacts of run ${parent}`);
+    expect(readFileSync(join(cwd, 'rep', 'report.md'), 'utf8')).toContain('| d | keep30 | dallmi ⚠ | 2 |');
+    expect(existsSync(join(cwd, 'rep', 'tables', 'summary.csv'))).toBe(true);
+  });
+
+  it('--experiment with --json: paths as JSON, nothing logged', async () => {
+    const r = await runIn(cwd, ['report', '--experiment', 'cli-sweep', '--out', 'rep2', '--resamples', '20', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { html: string; loggedTo: string | null };
+    expect(out.html).toBe(join(cwd, 'rep2', 'report.html'));
+    expect(out.loggedTo).toBeNull();
+  });
+
+  it('a sweep or experiment that does not exist: exit 1 and a message listing what exists', async () => {
+    const r = await runIn(cwd, ['report', '--sweep', '0'.repeat(32)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`no sweep run '${'0'.repeat(32)}'`);
+    expect(r.stderr).toContain(parent);
+    const e = await runIn(cwd, ['report', '--experiment', 'cli-swep']);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain("no experiment named 'cli-swep'");
+    expect(e.stderr).toContain('cli-sweep');
+  });
+
+  it('neither or both of --sweep/--experiment: usage error (exit 2)', async () => {
+    expect((await runIn(cwd, ['report'])).code).toBe(2);
+    expect((await runIn(cwd, ['report', '--sweep', parent, '--experiment', 'cli-sweep'])).code).toBe(2);
+  });
+});
