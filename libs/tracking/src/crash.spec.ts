@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { tempDir } from '../test/local/golden-tree.ts';
+import { removeTempDirs, tempDir } from '../test/local/golden-tree.ts';
 import { spawnWorker } from '../test/local/spawn-worker.ts';
 import { HEARTBEAT_TAGS, markDeadRuns } from './heartbeat.ts';
 import { openStore } from './open-store.ts';
+
+afterAll(removeTempDirs);
 
 describe('a run whose process dies', () => {
   it.each(['sqlite:///mlflow.db', 'file:./mlruns'])(

@@ -3,9 +3,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync } from 'no
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isWorkbenchError } from '@workbench/core';
-import { listTree, materializeGolden, tempDir } from '../test/local/golden-tree.ts';
+import { listTree, materializeGolden, removeTempDirs, tempDir } from '../test/local/golden-tree.ts';
 import { FileStore } from './file-store.ts';
 import { Tracker } from './tracker.ts';
+
+afterAll(removeTempDirs);
 
 const GOLDEN_EXP = '363405627743899998';
 const GOLDEN_PARENT = '1b7af006f9554756975831a1a60fdd5a';

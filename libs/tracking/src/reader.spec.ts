@@ -1,10 +1,12 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricPoint } from '@workbench/core';
-import { REFERENCE_DB, materializeGolden, tempDir } from '../test/local/golden-tree.ts';
+import { materializeGolden, REFERENCE_DB, removeTempDirs, tempDir } from '../test/local/golden-tree.ts';
 import { loadTranscript, type RecordedExchange } from '../test/rest/rest-transcript.ts';
 import { TrackingReader } from './reader.ts';
 import type { Run } from './store.ts';
+
+afterAll(removeTempDirs);
 
 /** What a recorded REST `Run` says, in the store's model (NaN arrives as the string "NaN"). */
 function fromRest(run: any): Run {

@@ -2,12 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configHash, sha256Hex } from '@workbench/core';
-import { tempDir } from '../test/local/golden-tree.ts';
+import { removeTempDirs, tempDir } from '../test/local/golden-tree.ts';
 import { FileStore } from './file-store.ts';
 import { TrackingReader } from './reader.ts';
 import { RUN_ARTIFACTS, WORKBENCH_TAGS, readGitState, recordRunMetadata, runToCompletion } from './run-metadata.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { Tracker } from './tracker.ts';
+
+afterAll(removeTempDirs);
 
 function gitRepo(): string {
   const dir = tempDir('wb-git-');

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { REFERENCE_DB, REFERENCE_SCHEMA, tempDir } from '../test/local/golden-tree.ts';
+import { REFERENCE_DB, REFERENCE_SCHEMA, removeTempDirs, tempDir } from '../test/local/golden-tree.ts';
 import { spawnWorker } from '../test/local/spawn-worker.ts';
 import { openStore } from './open-store.ts';
 import { SQL_INFINITY } from './sql-metric-value.ts';
 import { SqliteStore } from './sqlite-store.ts';
+
+afterAll(removeTempDirs);
 
 function newStore(dir = tempDir()): SqliteStore {
   return SqliteStore.open({ uri: 'sqlite:///mlflow.db', path: join(dir, 'mlflow.db'), artifactRoot: join(dir, 'mlruns') });

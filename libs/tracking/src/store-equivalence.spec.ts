@@ -1,9 +1,11 @@
-import { tempDir } from '../test/local/golden-tree.ts';
+import { removeTempDirs, tempDir } from '../test/local/golden-tree.ts';
 import { startFakeMlflow, type FakeMlflow } from '../test/rest/fake-mlflow-server.ts';
 import { TrackingReader } from './reader.ts';
 import { CREATE_KEY_TAG } from './rest/mlflow-rest-client.ts';
 import { SQL_INFINITY } from './sql-metric-value.ts';
 import { Tracker } from './tracker.ts';
+
+afterAll(removeTempDirs);
 
 /** The same run (a sweep parent and one cell) logged through the Tracker, as `workbench run` logs it. */
 async function logRun(tracker: Tracker): Promise<{ parent: string; cell: string }> {

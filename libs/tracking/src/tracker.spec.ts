@@ -1,9 +1,11 @@
 import { join } from 'node:path';
-import { tempDir } from '../test/local/golden-tree.ts';
+import { removeTempDirs, tempDir } from '../test/local/golden-tree.ts';
 import { HEARTBEAT_TAGS, markDeadRuns } from './heartbeat.ts';
 import { FileStore } from './file-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { Tracker } from './tracker.ts';
+
+afterAll(removeTempDirs);
 
 function store(): SqliteStore {
   const dir = tempDir();

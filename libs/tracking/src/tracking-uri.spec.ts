@@ -1,7 +1,9 @@
 import { isWorkbenchError } from '@workbench/core';
-import { tempDir } from '../test/local/golden-tree.ts';
+import { removeTempDirs, tempDir } from '../test/local/golden-tree.ts';
 import { openStore } from './open-store.ts';
 import { parseTrackingUri, resolveTrackingUri } from './tracking-uri.ts';
+
+afterAll(removeTempDirs);
 
 const parse = (uri: string) => parseTrackingUri({ uri, source: '--tracking-uri' }, '/work/here');
 

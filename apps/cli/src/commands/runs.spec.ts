@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,16 @@ import { Tracker, openStore } from '@workbench/tracking';
 import { main } from '../main.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/workbench.js', import.meta.url));
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
 
 /** Runs the CLI in-process in `cwd` (fast). */
 async function runIn(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -24,7 +34,7 @@ async function runIn(cwd: string, args: string[], env: Record<string, string> = 
 
 /** A store with a sweep (parent + 2 children, one FAILED) and a lone run, in `uri` under a fresh folder. */
 async function seed(uri: string): Promise<{ cwd: string; parent: string; cells: string[] }> {
-  const cwd = mkdtempSync(join(tmpdir(), 'wb-cli-runs-'));
+  const cwd = tempDir('wb-cli-runs-');
   const store = await openStore({ uri, cwd, env: {} });
   const tracker = new Tracker(store, { heartbeatMs: 0, userId: 'ana' });
   const parent = await tracker.startRun({ experiment: 'sweep', runName: 'sweep-1', startTime: 1_700_000_000_000 });
@@ -93,7 +103,7 @@ describe('workbench runs', () => {
     expect(noExp.code).toBe(1);
     expect(noExp.stderr).toContain("no experiment named 'swep'");
     expect(noExp.stderr).toContain('sweep');
-    const empty = mkdtempSync(join(tmpdir(), 'wb-cli-empty-'));
+    const empty = tempDir('wb-cli-empty-');
     const missing = await runIn(empty, ['runs', 'list']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/default tracking URI: no MLflow database at '.*mlflow\.db'/);

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +8,17 @@ export const GOLDEN = join(FIXTURES, 'golden');
 export const REFERENCE_DB = join(FIXTURES, 'sqlite', 'mlflow.db');
 export const REFERENCE_SCHEMA = join(FIXTURES, 'sqlite', 'schema.sql');
 
+const created: string[] = [];
+
+/** A fresh folder under the OS temp dir; `removeTempDirs` (in each spec's afterAll) deletes them all. */
 export function tempDir(prefix = 'wb-tracking-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** The folders of a golden tree, from its DIRECTORIES.txt ('.'-relative, without './'). */
