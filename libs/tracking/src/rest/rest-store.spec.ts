@@ -126,6 +126,13 @@ describe('openStore', () => {
     expect((s as unknown as { spoolDir: string }).spoolDir).toBe(join(dir, '.workbench', 'spool'));
     const secure = await openStore({ uri: 'https://mlflow.example.org', env: {}, cwd: dir });
     expect(secure.kind).toBe('rest');
+    // A read-only opening of a server that is down fails within a couple of short retries, naming the URI.
+    await fake.down();
+    const reader = await openStore({ uri: fake.url, env: {}, cwd: dir, readOnly: true });
+    const started = Date.now();
+    const err = await reader.getExperimentByName('x').catch((e: unknown) => e as Error & { details: { attempts: number } });
+    expect(err?.message).toContain(`${fake.url}: MLflow GET /api/2.0/mlflow/experiments/get-by-name: no answer: network error ECONNREFUSED (gave up after 3 attempts)`);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 

@@ -76,9 +76,12 @@ export class RestStore implements TrackingStore {
     return this.alias.get(runId) ?? runId;
   }
 
-  /** The factory of the `http` and `https` schemes (see open-store.ts). */
-  static open(ctx: { uri: string; env: Record<string, string | undefined>; cwd: string }): RestStore {
-    return new RestStore(ctx.uri, { env: ctx.env, spoolDir: resolveSpoolDir(ctx.cwd, ctx.env) });
+  /**
+   * The factory of the `http` and `https` schemes (see open-store.ts). A read-only opening (`workbench runs`,
+   * reports) retries twice only: someone is waiting at a terminal, and a read has nothing to spool.
+   */
+  static open(ctx: { uri: string; env: Record<string, string | undefined>; cwd: string; readOnly?: boolean }): RestStore {
+    return new RestStore(ctx.uri, { env: ctx.env, spoolDir: resolveSpoolDir(ctx.cwd, ctx.env), ...(ctx.readOnly ? { retry: { maxRetries: 2, initialDelayMs: 500 } } : {}) });
   }
 
   // --- experiments ------------------------------------------------------------------------------------
