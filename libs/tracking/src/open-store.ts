@@ -47,7 +47,7 @@ export async function openStore(options: string | OpenStoreOptions = {}): Promis
   const opts: OpenStoreOptions = typeof options === 'string' ? { uri: options } : options;
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  const resolved: ResolvedTrackingUri = resolveTrackingUri(opts.uri, env);
+  const resolved: ResolvedTrackingUri = resolveTrackingUri(opts.uri, env, cwd);
   const parsed = parseTrackingUri(resolved, cwd);
   if (!STORE_SCHEMES.has(parsed.scheme)) {
     throw new WorkbenchError('TRACKING_URI', `tracking URI '${parsed.uri}' has an unsupported scheme '${parsed.scheme}:'; supported: ${STORE_SCHEMES.names().join(', ')}`, {

@@ -62,8 +62,22 @@ describe('openStore', () => {
     const store = await openStore({ cwd, env: {} });
     expect(store.kind).toBe('sqlite');
     const run = await store.createRun({ experimentId: '0', runName: 'r' });
+    await store.putArtifact(run.info.runId, 'a.txt', 'x');
     expect(run.info.artifactUri).toBe(`${cwd}/mlruns/0/${run.info.runId}/artifacts`);
     await store.close();
+    // Its artifact folders in ./mlruns do not make ./mlruns look like a FileStore.
+    expect(resolveTrackingUri(undefined, {}, cwd)).toEqual({ uri: 'sqlite:///mlflow.db', source: 'default' });
+  });
+
+  it('as MLflow 3.7+: the default stays ./mlruns when it already holds FileStore experiments and there is no mlflow.db', async () => {
+    const cwd = tempDir();
+    expect(resolveTrackingUri(undefined, {}, cwd)).toEqual({ uri: 'sqlite:///mlflow.db', source: 'default' });
+    await (await openStore({ uri: 'file:./mlruns', cwd, env: {} })).close();
+    expect(resolveTrackingUri(undefined, {}, cwd)).toEqual({ uri: 'file:./mlruns', source: 'default' });
+    const store = await openStore({ cwd, env: {} });
+    expect(store.kind).toBe('file');
+    await store.close();
+    expect(resolveTrackingUri(undefined, { MLFLOW_TRACKING_URI: 'sqlite:///x.db' }, cwd).uri).toBe('sqlite:///x.db');
   });
 
   it('an unsupported scheme is TRACKING_URI naming the URI, its source and the supported schemes', async () => {

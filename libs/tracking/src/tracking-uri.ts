@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { WorkbenchError } from '@workbench/core';
 
 /** The default store, as MLflow 3.7+ uses it: SQLite in the working directory, artifacts under ./mlruns. */
@@ -13,11 +14,29 @@ export interface ResolvedTrackingUri {
   source: '--tracking-uri' | 'MLFLOW_TRACKING_URI' | 'default';
 }
 
-/** The tracking URI a run would use: `--tracking-uri`, else MLFLOW_TRACKING_URI, else the default. */
-export function resolveTrackingUri(flag?: string, env: Record<string, string | undefined> = process.env): ResolvedTrackingUri {
+/** The FileStore default of MLflow before 3.7, still used when ./mlruns holds a FileStore and ./mlflow.db is absent. */
+export const LEGACY_FILE_STORE_URI = 'file:./mlruns';
+
+/** Whether `<cwd>/mlruns` holds FileStore experiments (folders with a meta.yaml), not just SQLite artifacts. */
+function holdsFileStoreExperiments(cwd: string): boolean {
+  const root = join(cwd, 'mlruns');
+  try {
+    return readdirSync(root, { withFileTypes: true }).some((e) => e.isDirectory() && /^\d+$/.test(e.name) && existsSync(join(root, e.name, 'meta.yaml')));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The tracking URI a run would use: `--tracking-uri`, else MLFLOW_TRACKING_URI, else the default of MLflow 3.7+:
+ * `sqlite:///mlflow.db`, unless `./mlruns` already holds FileStore experiments (and there is no ./mlflow.db), in
+ * which case MLflow keeps using `./mlruns`.
+ */
+export function resolveTrackingUri(flag?: string, env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): ResolvedTrackingUri {
   if (flag !== undefined && flag !== '') return { uri: flag, source: '--tracking-uri' };
   const fromEnv = env['MLFLOW_TRACKING_URI'];
   if (fromEnv !== undefined && fromEnv !== '') return { uri: fromEnv, source: 'MLFLOW_TRACKING_URI' };
+  if (!existsSync(join(cwd, 'mlflow.db')) && holdsFileStoreExperiments(cwd)) return { uri: LEGACY_FILE_STORE_URI, source: 'default' };
   return { uri: DEFAULT_TRACKING_URI, source: 'default' };
 }
 
