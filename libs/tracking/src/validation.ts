@@ -14,7 +14,8 @@ export const MLFLOW_LIMITS = {
   batchEntities: 1000,
 } as const;
 
-const VALID_KEY = /^[/\w.\- :]*$/;
+// MLflow's `^[/\w.\- :]*$` under Python's re, where \w is Unicode-aware (letters and digits of any script).
+const VALID_KEY = /^[/\p{L}\p{N}_.\- :]*$/u;
 
 export type KeyKind = 'metric' | 'param' | 'tag' | 'experiment tag';
 
@@ -29,7 +30,8 @@ export function validateKey(kind: KeyKind, key: string): void {
   if (typeof key !== 'string') bad('a key must be a string');
   if (!VALID_KEY.test(key)) bad('keys may contain only alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/)');
   if (key.length > MLFLOW_LIMITS.keyLength) bad(`${key.length} chars, MLflow allows at most ${MLFLOW_LIMITS.keyLength}`);
-  const norm = posix.normalize(key);
+  // Python's posixpath.normpath, which (unlike Node's) also drops a trailing '/'.
+  const norm = posix.normalize(key).replace(/(.)\/+$/, '$1');
   if (key === '' || norm !== key || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
     bad(`keys are file paths in MLflow and must be normalized relative paths${key !== '' && norm !== key ? ` (this one resolves to '${norm}')` : ''}`);
   }
