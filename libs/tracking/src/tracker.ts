@@ -47,6 +47,7 @@ export class Tracker {
   private readonly heartbeatMs: number;
   private readonly handleSignals: boolean;
   private readonly userId: string;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     readonly store: TrackingStore,
@@ -112,13 +113,20 @@ export class Tracker {
         logger.setTags({ [HEARTBEAT_TAGS.heartbeat]: String(Date.now()) }).catch(() => undefined);
       }, this.heartbeatMs);
       timer.unref();
-      logger.onEnd(() => clearInterval(timer));
+      this.timers.add(timer);
+      logger.onEnd(() => {
+        clearInterval(timer);
+        this.timers.delete(timer);
+      });
     }
     if (this.handleSignals) logger.onEnd(trackSignals(logger));
     return logger;
   }
 
+  /** Closes the store; runs not ended stay RUNNING (their heartbeat stops, so markDeadRuns will see them). */
   close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers.clear();
     return this.store.close();
   }
 }
