@@ -17,6 +17,7 @@ interface BenchModelOpts {
   warmup: number;
   json?: boolean;
   profile: boolean;
+  calibrate: boolean;
 }
 
 const f0 = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -28,11 +29,13 @@ function text(r: TransformerBenchResult): string[] {
     `parameters        ${f0(r.parameters)}`,
     `optimizer         ${r.optimizer}`,
     `train step        ${f0(r.trainStepMs)} ms  (median of ${c.runs} after ${c.warmup} warm-up: ${r.trainStepRunsMs.map(f0).join(', ')})`,
+    `  cpu time        ${f0(r.trainStepCpuMs)} ms of this process per step (compare this on a busy machine)`,
     `  throughput      ${r.trainSequencesPerSecond.toFixed(1)} sequences/s, ${f0(r.trainTokensPerSecond)} tokens/s`,
     `inference batch   ${f0(r.inferenceMs)} ms  (${r.inferenceRunsMs.map(f0).join(', ')})`,
+    `  cpu time        ${f0(r.inferenceCpuMs)} ms`,
     `  throughput      ${r.inferenceSequencesPerSecond.toFixed(1)} sequences/s, ${f0(r.inferenceTokensPerSecond)} tokens/s`,
-    `machine           1024^3 matmul ${r.matmulGflops.toFixed(1)} GFLOP/s in this process (31.6 on an idle machine here: lower means it was busy)`,
   ];
+  if (r.matmulGflops !== null) lines.push(`machine           1024^3 matmul ${r.matmulGflops.toFixed(1)} GFLOP/s in this process (31.6 on an idle machine here: lower means it was busy)`);
   if (r.kernels) {
     const total = r.kernels.reduce((s, k) => s + k.ms, 0);
     lines.push(`kernels of one profiled train step (${f0(total)} ms of kernel time; embedding gradient ${f0(r.embeddingGradientMs ?? 0)} ms):`);
@@ -59,6 +62,7 @@ export const benchModelCommand: CliCommand = {
       .option('--runs <n>', 'timed runs (median reported)', positiveInt('--runs'), d.runs)
       .option('--warmup <n>', 'untimed runs first', positiveInt('--warmup'), d.warmup)
       .option('--no-profile', 'skip the per-kernel profile of one extra step')
+      .option('--no-calibrate', 'skip the 1024^3 matmul that shows how busy the machine is')
       .option('--json', 'print JSON')
       .action(async (opts: BenchModelOpts) => {
         if (opts.hidden % opts.heads !== 0) {
@@ -66,7 +70,7 @@ export const benchModelCommand: CliCommand = {
         }
         await initBackend({ env: io.env });
         const result = await benchTransformer(
-          { layers: opts.layers, hidden: opts.hidden, heads: opts.heads, ffn: opts.ffn, vocab: opts.vocab, batch: opts.batch, seq: opts.seq, runs: opts.runs, warmup: opts.warmup, profile: opts.profile },
+          { layers: opts.layers, hidden: opts.hidden, heads: opts.heads, ffn: opts.ffn, vocab: opts.vocab, batch: opts.batch, seq: opts.seq, runs: opts.runs, warmup: opts.warmup, profile: opts.profile, calibrate: opts.calibrate },
           () => tfjsAdam(1e-4),
         );
         if (opts.json) io.out(JSON.stringify(result, null, 2));

@@ -20,6 +20,8 @@ export interface TransformerBenchOptions {
   seed?: number;
   /** Also profile one train step per kernel (adds one step). */
   profile?: boolean;
+  /** Also time a 1024^3 matmul, to show how busy the machine was (adds ~0.3 s idle). */
+  calibrate?: boolean;
 }
 
 /** The `workbench bench model` defaults: the BERT-mini shape of the probe in ENVIRONMENT.md. */
@@ -36,6 +38,7 @@ export const DEFAULT_TRANSFORMER_BENCH: Required<TransformerBenchOptions> = {
   warmup: 1,
   seed: 0,
   profile: true,
+  calibrate: true,
 };
 
 /** One optimiser over named variables: applies the gradients of `loss` and returns the loss value. */
@@ -70,6 +73,9 @@ export interface TransformerBenchResult {
   /** Forward + backward + optimizer update of one batch (median and every timed run). */
   trainStepMs: number;
   trainStepRunsMs: number[];
+  /** Median CPU time of this process (user + system) per train step / inference batch: the figure to compare on a busy machine. */
+  trainStepCpuMs: number;
+  inferenceCpuMs: number;
   /** Forward pass (eval mode) of one batch to logits. */
   inferenceMs: number;
   inferenceRunsMs: number[];
@@ -77,8 +83,8 @@ export interface TransformerBenchResult {
   trainTokensPerSecond: number;
   inferenceSequencesPerSecond: number;
   inferenceTokensPerSecond: number;
-  /** 1024^3 float32 matmul GFLOP/s measured in the same process: how loaded the machine was. */
-  matmulGflops: number;
+  /** 1024^3 float32 matmul GFLOP/s measured in the same process: how loaded the machine was (null: not measured). */
+  matmulGflops: number | null;
   /** Per-kernel wall time of one profiled train step, largest first (when `profile`). */
   kernels?: KernelTime[];
   /** Time of the word-embedding gradient (UnsortedSegmentSum into a dense [vocab, hidden] tensor) in that step. */
@@ -119,10 +125,17 @@ export async function benchTransformer(options: TransformerBenchOptions = {}, ma
   const inference = (): void => {
     tf.tidy(() => logits(false).dataSync());
   };
-  const time = (fn: () => unknown): number => {
+  // Wall time and this process's CPU time: on a shared machine the CPU time (the work done, however often the
+  // process was scheduled) is the comparable figure; wasm runs on one thread, so the two agree on an idle machine.
+  const cpuRuns = { train: [] as number[], inference: [] as number[] };
+  const time = (fn: () => unknown, cpu?: number[]): number => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    return performance.now() - t0;
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    cpu?.push((c.user + c.system) / 1000);
+    return wall;
   };
   try {
     for (let i = 0; i < o.warmup; i++) {
@@ -132,8 +145,8 @@ export async function benchTransformer(options: TransformerBenchOptions = {}, ma
     const trainRuns: number[] = [];
     const inferRuns: number[] = [];
     for (let i = 0; i < o.runs; i++) {
-      trainRuns.push(time(trainStep));
-      inferRuns.push(time(inference));
+      trainRuns.push(time(trainStep, cpuRuns.train));
+      inferRuns.push(time(inference, cpuRuns.inference));
     }
     let kernels: KernelTime[] | undefined;
     let embeddingGradientMs: number | undefined;
@@ -153,7 +166,7 @@ export async function benchTransformer(options: TransformerBenchOptions = {}, ma
       kernels = [...byName.values()].sort((a, b) => b.ms - a.ms);
       embeddingGradientMs = byName.get('UnsortedSegmentSum')?.ms;
     }
-    const matmulGflops = calibrationGflops();
+    const matmulGflops = o.calibrate ? calibrationGflops() : null;
     const backend = currentBackend();
     const trainStepMs = median(trainRuns);
     const inferenceMs = median(inferRuns);
@@ -167,6 +180,8 @@ export async function benchTransformer(options: TransformerBenchOptions = {}, ma
       trainStepRunsMs: trainRuns,
       inferenceMs,
       inferenceRunsMs: inferRuns,
+      trainStepCpuMs: median(cpuRuns.train),
+      inferenceCpuMs: median(cpuRuns.inference),
       trainSequencesPerSecond: (o.batch * 1000) / trainStepMs,
       trainTokensPerSecond: (o.batch * o.seq * 1000) / trainStepMs,
       inferenceSequencesPerSecond: (o.batch * 1000) / inferenceMs,
