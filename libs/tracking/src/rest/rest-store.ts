@@ -288,7 +288,7 @@ export class RestStore implements TrackingStore {
     await this.write(
       runId,
       async () => this.client.uploadArtifact(await this.artifactUri(runId), artifactPath, bytes, contentType),
-      { op: 'artifact', path: artifactPath, contentType, base64: Buffer.from(bytes).toString('base64') },
+      (spool) => spool.artifactOp(artifactPath, contentType, bytes),
     );
   }
 
@@ -326,9 +326,11 @@ export class RestStore implements TrackingStore {
   // --- offline mode -----------------------------------------------------------------------------------
 
   /** Online: `online()`; once the server stayed unreachable, or for a run already offline: the spool. */
-  private async write(runId: string, online: () => Promise<unknown>, op: SpoolOp): Promise<void> {
+  private async write(runId: string, online: () => Promise<unknown>, spoolOp: SpoolOp | ((spool: SpoolFile) => SpoolOp)): Promise<void> {
+    const opFor = (spool: SpoolFile): SpoolOp => (typeof spoolOp === 'function' ? spoolOp(spool) : spoolOp);
     const spooled = this.liveSpool(runId);
     if (spooled) {
+      const op = opFor(spooled);
       this.checkSpooledParams(runId, op);
       spooled.append(op);
       // Durable first; then, if the server is back, the whole spool is replayed and the run goes on online.
@@ -354,6 +356,7 @@ export class RestStore implements TrackingStore {
     });
     this.offline.set(runId, spool);
     this.warn(`tracking server ${this.uri} is unreachable (${reason}); run ${runId} continues in ${spool.path} (replay: workbench tracking sync)`);
+    const op = opFor(spool);
     this.checkSpooledParams(runId, op);
     spool.append(op);
   }

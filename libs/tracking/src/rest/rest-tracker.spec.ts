@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeMlflow, type FakeMlflow } from '../../test/rest/fake-mlflow-server.ts';
@@ -33,9 +33,12 @@ describe('Tracker over the REST store', () => {
       acknowledged.push(epoch);
     }
     await run.logArtifactBytes('config.json', '{"lr":0.01}');
+    // Over 64 KiB: spooled beside the JSONL, not inlined.
+    await run.logArtifactBytes('big.bin', new Uint8Array(100_000).fill(7));
     await run.end('FINISHED');
     expect(warnings.join('\n')).toMatch(/continues in/);
-    expect(readdirSync(join(dir, 'spool'))).toEqual([`${run.runId}.jsonl`]);
+    expect(readdirSync(join(dir, 'spool')).sort()).toEqual([`${run.runId}.artifacts`, `${run.runId}.jsonl`]);
+    expect(readFileSync(join(dir, 'spool', `${run.runId}.jsonl`), 'utf8').length).toBeLessThan(10_000);
 
     await fake.up();
     await child.logMetric('acc', 0.9, 0, 5);
@@ -52,6 +55,7 @@ describe('Tracker over the REST store', () => {
     expect(back.data.params).toEqual({ lr: '0.01', epochs: '6' });
     expect(back.data.tags['mlflow.user']).toBe('ann');
     expect(new TextDecoder().decode(await store.getArtifact(run.runId, 'config.json'))).toBe('{"lr":0.01}');
+    expect(Buffer.from(await store.getArtifact(run.runId, 'big.bin')).equals(Buffer.alloc(100_000, 7))).toBe(true);
     const kids = await store.searchRuns({ experimentIds: [back.info.experimentId], tags: { 'mlflow.parentRunId': run.runId } });
     expect(kids.runs.map((r) => [r.info.runName, r.info.status, r.data.tags['cell']])).toEqual([['cell-1', 'FINISHED', '1']]);
   });

@@ -4,7 +4,7 @@ import { MlflowRestClient } from './mlflow-rest-client.ts';
 import { isMlflowRestError } from './mlflow-rest-error.ts';
 import type { RestKeyValue, RestMetric } from './mlflow-rest-types.ts';
 import type { RestTransportOptions } from './rest-transport.ts';
-import { SpoolFile, spoolWriterAlive, type SpoolContent } from './spool.ts';
+import { SpoolFile, spooledArtifactBytes, spoolWriterAlive, type SpoolContent } from './spool.ts';
 
 /** What replaying one spool file did. */
 export interface SpoolSyncReport {
@@ -81,7 +81,7 @@ export async function syncSpoolFile(content: SpoolContent, client: MlflowRestCli
         });
       } else if (op.op === 'artifact') {
         artifactUri ??= (await client.getRun(runId)).info.artifact_uri ?? '';
-        await client.uploadArtifact(artifactUri, op.path, Buffer.from(op.base64, 'base64'), op.contentType);
+        await client.uploadArtifact(artifactUri, op.path, spooledArtifactBytes(content.path, op), op.contentType);
       }
     }
     await flush();

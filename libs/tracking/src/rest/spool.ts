@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { WorkbenchError } from '@workbench/core';
 import type { CreateRunRequest, RestDatasetInput, RestKeyValue, RestMetric, RestRunStatus } from './mlflow-rest-types.ts';
 
@@ -12,11 +13,26 @@ import type { CreateRunRequest, RestDatasetInput, RestKeyValue, RestMetric, Rest
  *
  * Line 1 is the header (`op: 'open'`), naming the server, the run (its server id when it was created before
  * the outage; otherwise the runs/create request and the create key that makes replaying it idempotent).
- * Artifacts are inlined as base64: spooling is for outages, not for bulk data.
+ * Artifacts up to 64 KiB are inlined as base64; larger ones are written beside the spool, in
+ * `<run>.artifacts/<sha256>`.
  */
 export const DEFAULT_SPOOL_DIR = '.workbench/spool';
 
 export const SPOOL_VERSION = 1;
+
+/** Artifacts up to this size are inlined in the JSONL (base64); larger ones go to a side file. */
+export const INLINE_ARTIFACT_BYTES = 64 * 1024;
+
+/** The bytes of a spooled artifact. */
+export function spooledArtifactBytes(spoolPath: string, op: Extract<SpoolOp, { op: 'artifact' }>): Uint8Array {
+  if (op.base64 !== undefined) return Buffer.from(op.base64, 'base64');
+  const file = join(dirname(spoolPath), op.file ?? '');
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new WorkbenchError('IO', `spooled artifact '${op.path}' is missing: ${(e as Error).message}`, { where: { file }, cause: e });
+  }
+}
 
 export interface SpoolHeader {
   op: 'open';
@@ -43,7 +59,8 @@ export interface SpoolHeader {
 export type SpoolOp =
   | { op: 'batch'; metrics?: RestMetric[]; params?: RestKeyValue[]; tags?: RestKeyValue[] }
   | { op: 'inputs'; datasets: RestDatasetInput[] }
-  | { op: 'artifact'; path: string; contentType: string; base64: string }
+  /** Bytes inline (base64) up to INLINE_ARTIFACT_BYTES, else in a side file named relative to the spool folder. */
+  | { op: 'artifact'; path: string; contentType: string; base64?: string; file?: string }
   | { op: 'deleteTag'; key: string }
   | { op: 'update'; status?: RestRunStatus; end_time?: number; run_name?: string }
   /** Written by a successful replay, just before the file becomes `.synced`: the run's id on the server. */
@@ -83,6 +100,29 @@ export class SpoolFile {
   /** Appends one operation; returns once it is on disk. */
   append(op: SpoolOp): void {
     this.write(op, 'a');
+  }
+
+  /**
+   * The spool operation of an artifact: small ones inline, larger ones in `<run>.artifacts/<sha256>` beside
+   * the spool (written and fsync'd first), so the JSONL stays small.
+   */
+  artifactOp(path: string, contentType: string, bytes: Uint8Array): Extract<SpoolOp, { op: 'artifact' }> {
+    if (bytes.length <= INLINE_ARTIFACT_BYTES) return { op: 'artifact', path, contentType, base64: Buffer.from(bytes).toString('base64') };
+    const dir = `${this.path.replace(/\.jsonl$/, '')}.artifacts`;
+    const name = createHash('sha256').update(bytes).digest('hex');
+    mkdirSync(dir, { recursive: true });
+    let fd: number | undefined;
+    try {
+      fd = openSync(join(dir, name), 'w');
+      writeSync(fd, bytes);
+      fsyncSync(fd);
+    } catch (e) {
+      throw new WorkbenchError('IO', `cannot write the tracking spool ${dir}: ${(e as Error).message}`, { where: { file: join(dir, name) }, cause: e });
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    fsyncDir(dir);
+    return { op: 'artifact', path, contentType, file: `${basename(dir)}/${name}` };
   }
 
   private write(record: SpoolHeader | SpoolOp, flags: 'a' | 'wx'): void {
