@@ -1,11 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkbenchError } from '@workbench/core';
 import { tf, useBackend } from '@workbench/tensor';
 import { TransformerEncoder } from '../transformer/transformer-encoder.ts';
 import { ClassifierHead } from './classifier-head.ts';
-import { BERT_TINY, ROBERTA_TINY } from './hf-fixtures.test-helper.ts';
+import { BERT_TINY, ROBERTA_TINY, readExpected } from './hf-fixtures.test-helper.ts';
 import { loadHfModel } from './load-hf-model.ts';
 import { parseSafetensors, serializeSafetensors } from './safetensors.ts';
 import { saveHfModel } from './save-hf-model.ts';
@@ -59,6 +59,24 @@ describe('loadHfModel / saveHfModel', () => {
       if (model.head) expect(bits(again.head!.variables())).toEqual(bits(model.head.variables()));
       model.dispose();
       again.dispose();
+    }
+  });
+
+  it('loads the tokenizer of the folder and copies its files on export', async () => {
+    for (const fixture of [BERT_TINY, ROBERTA_TINY]) {
+      const exp = readExpected(fixture);
+      const model = await loadHfModel(fixture, { warn: () => undefined });
+      const batch = model.tokenizer!.encodeBatch(exp.texts, { maxLength: 16, padding: 'max_length', truncation: true });
+      expect(batch.inputIds).toEqual(exp.batch.input_ids);
+      const out = join(tmp, `with-tokenizer-${model.encoder.kind}`);
+      const written = saveHfModel(model, out);
+      const files = model.encoder.kind === 'bert' ? ['vocab.txt'] : ['vocab.json', 'merges.txt'];
+      for (const f of [...files, 'tokenizer_config.json', 'special_tokens_map.json']) {
+        expect(written).toContain(join(out, f));
+        expect(readFileSync(join(out, f))).toEqual(readFileSync(join(fixture, f)));
+      }
+      expect(existsSync(join(out, 'expected.json'))).toBe(false);
+      model.dispose();
     }
   });
 
