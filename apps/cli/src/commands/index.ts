@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.ts';
 import { benchCommand } from './bench.ts';
 import { benchModelCommand } from './bench-model.ts';
+import { benchNgramCommand } from './bench-ngram.ts';
 import { datasetsCommand } from './datasets.ts';
 import { doctorCommand } from './doctor.ts';
 import { encodeCommand } from './encode.ts';
@@ -9,4 +10,4 @@ import { runsCommand } from './runs.ts';
 import { trackingCommand } from './tracking.ts';
 
 /** Every command of `workbench`, in help order. A new command is one file and one line here. */
-export const COMMANDS: CliCommand[] = [doctorCommand, benchCommand, benchModelCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, benchCommand, benchModelCommand, benchNgramCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];
