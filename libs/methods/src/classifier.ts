@@ -68,6 +68,8 @@ export class MultiLabelClassifier {
   snapshot(): Map<string, { shape: number[]; values: Float32Array }> {
     const out = new Map<string, { shape: number[]; values: Float32Array }>();
     for (const [k, v] of this.variables()) out.set(k, { shape: v.shape, values: v.dataSync() as Float32Array });
+    // Sparse tables (the n-gram embeddings) live outside tf.Variables: without them a copy would be untrained.
+    for (const p of this.encoder.sparseParameters?.() ?? []) out.set(`encoder.${p.name}`, { shape: [p.rows, p.dim], values: p.weight.slice() });
     return out;
   }
 
@@ -78,6 +80,12 @@ export class MultiLabelClassifier {
       if (!w) throw new Error(`restore: weight '${k}' is missing`);
       if (w.shape.join('x') !== v.shape.join('x')) throw new Error(`restore: weight '${k}' has shape [${w.shape}], expected [${v.shape}]`);
       tf.tidy(() => v.assign(tf.tensor(w.values, v.shape, v.dtype)));
+    }
+    for (const p of this.encoder.sparseParameters?.() ?? []) {
+      const w = weights.get(`encoder.${p.name}`);
+      if (!w) throw new Error(`restore: weight 'encoder.${p.name}' is missing`);
+      if (w.values.length !== p.weight.length) throw new Error(`restore: weight 'encoder.${p.name}' has ${w.values.length} values, expected ${p.rows} x ${p.dim}`);
+      p.weight.set(w.values);
     }
   }
 

@@ -54,3 +54,17 @@ export function positivesPerLabel(m: LabelMatrix): number[] {
 export function toNested(m: LabelMatrix): number[][] {
   return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.numLabels, (i + 1) * m.numLabels)));
 }
+
+/** Row views of a matrix (no copy), the row-list form of `@workbench/metrics` and `@workbench/sampling`. */
+export function matrixRows(m: LabelMatrix): Uint8Array[] {
+  return Array.from({ length: m.rows }, (_, i) => m.data.subarray(i * m.numLabels, (i + 1) * m.numLabels));
+}
+
+/** A matrix from rows of 0/1 values. */
+export function matrixFromRows(rows: readonly ArrayLike<number>[], numLabels: number): LabelMatrix {
+  const m = emptyLabelMatrix(rows.length, numLabels);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < numLabels; j++) m.data[i * numLabels + j] = r[j] as number;
+  });
+  return m;
+}

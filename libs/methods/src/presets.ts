@@ -50,9 +50,11 @@ export const PRESETS = new Registry<Preset>('preset')
     config: {
       backbone: { kind: 'ngram', size: 'default', maxLength: 256 },
       pretrain: { enabled: false },
-      source: { lr: 3e-3, epochs: 10, batchSize: 64, weightDecay: 0.0, clipNorm: 1 },
-      target: { lr: 1e-3, epochs: 6, batchSize: 64, weightDecay: 0.0, clipNorm: 1 },
-      unsupervised: { lr: 3e-4, epochs: 4 },
-      dann: { lr: 1e-3, epochs: 6 },
+      // Stage 1: source-validation mAP of debtags-dev plateaus at ~0.45 after 5 epochs at lr 0.1 (lr 3e-3 stays
+      // at ~0.15 after 10: the masked mean dilutes each row's gradient, so sparse rows need a large step).
+      source: { lr: 0.1, epochs: 5, batchSize: 64, weightDecay: 0.0, clipNorm: 1 },
+      target: { lr: 0.03, epochs: 5, batchSize: 64, weightDecay: 0.0, clipNorm: 1 },
+      unsupervised: { lr: 3e-3, epochs: 3 },
+      dann: { lr: 0.03, epochs: 5 },
     },
   });

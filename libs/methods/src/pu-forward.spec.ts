@@ -2,7 +2,7 @@ import { tf, useBackend } from '@workbench/tensor';
 import { toyClassifier } from '../test/toy-model.ts';
 import { makeTokenBatch, disposeBatch } from './token-batch.ts';
 import { puForward } from './pu-forward.ts';
-import type { MixupPair } from './mixup-pairs.ts';
+import type { MixupPair } from '@workbench/losses';
 
 const corpus = [Int32Array.from([1, 2, 3]), Int32Array.from([4, 5]), Int32Array.from([6, 7, 8, 9]), Int32Array.from([3])];
 const pairs: MixupPair[] = [

@@ -1,10 +1,7 @@
+import { interpolate, unionAttentionMask, type MixupLevel, type MixupPair } from '@workbench/losses';
 import { tf } from '@workbench/tensor';
 import type { MultiLabelClassifier } from './classifier.ts';
-import type { MixupPair } from './mixup-pairs.ts';
 import type { TokenBatch } from './token-batch.ts';
-
-/** Where MixUp interpolates: token embeddings (DALLMi), pooled features, or logits (ablations). */
-export type MixupLevel = 'embedding' | 'pooled' | 'logit';
 
 export interface PuForwardResult {
   /** [B, L] logits of the batch. */
@@ -40,18 +37,14 @@ export function puForward(model: MultiLabelClassifier, batch: TokenBatch, pairs:
   const atU = flat((x) => x.u);
   const atP = flat((x) => x.p);
   const atMixed = flat((_, m) => m);
-  const mixRows = <T extends tf.Tensor>(a: T, b: T): T => {
-    const shape = [M, ...a.shape.slice(1).map(() => 1)];
-    const m = tf.reshape(mu, shape);
-    return tf.add(tf.mul(m, a), tf.mul(tf.sub(1, m), b)) as T;
-  };
+  const mus = pairs.map((x) => x.mu);
 
   let logits: tf.Tensor2D;
   let mixedLogits: tf.Tensor1D;
   if (level === 'embedding') {
-    const mixed = mixRows(tf.gather(embeddings, u) as tf.Tensor3D, tf.gather(embeddings, p) as tf.Tensor3D);
+    const mixed = interpolate(tf.gather(embeddings, u) as tf.Tensor3D, tf.gather(embeddings, p) as tf.Tensor3D, mus);
     // The mixed text attends to every token either input has.
-    const mixedMask = tf.maximum(tf.gather(batch.attentionMask, u), tf.gather(batch.attentionMask, p)) as tf.Tensor2D;
+    const mixedMask = unionAttentionMask(tf.gather(batch.attentionMask, u) as tf.Tensor2D, tf.gather(batch.attentionMask, p) as tf.Tensor2D);
     const all = model.logitsFromFeatures(
       model.featuresFromEmbeddings(tf.concat([embeddings, mixed], 0), tf.concat([batch.attentionMask, mixedMask], 0), training),
       training,
@@ -62,10 +55,10 @@ export function puForward(model: MultiLabelClassifier, batch: TokenBatch, pairs:
     const features = model.featuresFromEmbeddings(embeddings, batch.attentionMask, training);
     logits = model.logitsFromFeatures(features, training);
     if (level === 'pooled') {
-      const mixed = model.logitsFromFeatures(mixRows(tf.gather(features, u) as tf.Tensor2D, tf.gather(features, p) as tf.Tensor2D), training);
+      const mixed = model.logitsFromFeatures(interpolate(tf.gather(features, u) as tf.Tensor2D, tf.gather(features, p) as tf.Tensor2D, mus), training);
       mixedLogits = pickAt(mixed, atMixed);
     } else {
-      mixedLogits = mixRows(pickAt(logits, atU), pickAt(logits, atP));
+      mixedLogits = interpolate(pickAt(logits, atU), pickAt(logits, atP), mus);
     }
   }
   return { logits, mixedLogits, scoreU: tf.sigmoid(pickAt(logits, atU)) as tf.Tensor1D, mu };

@@ -1,4 +1,5 @@
 import type { tf } from '@workbench/tensor';
+import type { SparseParameter } from './training/sparse-gradient-tape.ts';
 
 /**
  * The forward pass of every backbone, split so a method can interpolate embeddings between two inputs
@@ -17,6 +18,8 @@ export interface Encoder {
   pool(hidden: tf.Tensor3D, attentionMask: tf.Tensor2D, options?: { training?: boolean }): tf.Tensor2D;
   /** Trainable weights under their Hugging Face names (without a model prefix). */
   variables(): Map<string, tf.Variable>;
+  /** Weights kept outside tf.Variables and trained row by row (large embedding tables), if any. */
+  sparseParameters?(): SparseParameter[];
   dispose(): void;
 }
 

@@ -6,8 +6,9 @@ import { datasetsCommand } from './datasets.ts';
 import { doctorCommand } from './doctor.ts';
 import { encodeCommand } from './encode.ts';
 import { reportCommand } from './report.ts';
+import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
 import { trackingCommand } from './tracking.ts';
 
 /** Every command of `workbench`, in help order. A new command is one file and one line here. */
-export const COMMANDS: CliCommand[] = [doctorCommand, benchCommand, benchModelCommand, benchNgramCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, runCommand, benchCommand, benchModelCommand, benchNgramCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];
