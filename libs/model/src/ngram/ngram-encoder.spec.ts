@@ -119,7 +119,8 @@ describe('NgramEncoder', () => {
   });
 });
 
-describe.each(TEST_BACKENDS)('a tiny n-gram classifier on %s', (backend) => {
+// wasm only: the training backend here (the pure-JS cpu backend is covered by the tests above and by train-step.spec).
+describe.each(TEST_BACKENDS.filter((b) => b === 'wasm'))('a tiny n-gram classifier on %s', (backend) => {
   beforeAll(() => useBackend(backend));
 
   it('overfits one batch of real text (48 debtags rows) to BCE < 0.05, with live tensors constant over 50 steps', () => {
