@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.ts';
 import { benchCommand } from './bench.ts';
 import { benchModelCommand } from './bench-model.ts';
+import { benchSweepCommand } from './bench-sweep.ts';
 import { benchNgramCommand } from './bench-ngram.ts';
 import { datasetsCommand } from './datasets.ts';
 import { doctorCommand } from './doctor.ts';
@@ -8,7 +9,8 @@ import { encodeCommand } from './encode.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { runsCommand } from './runs.ts';
+import { sweepCommand } from './sweep.ts';
 import { trackingCommand } from './tracking.ts';
 
 /** Every command of `workbench`, in help order. A new command is one file and one line here. */
-export const COMMANDS: CliCommand[] = [doctorCommand, runCommand, benchCommand, benchModelCommand, benchNgramCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, runCommand, sweepCommand, benchCommand, benchModelCommand, benchSweepCommand, benchNgramCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];
