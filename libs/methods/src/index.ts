@@ -30,18 +30,3 @@ export { Discriminator, discriminatorFor } from './discriminator.ts';
 export { randomSampler, labelBalancedSampler } from './samplers.ts';
 export type { Batches } from './samplers.ts';
 // Single- vs multi-task study.
-export { DEFAULT_MULTITASK_CONFIG, resolveMultitaskConfig } from './multitask/multitask-config.ts';
-export type { MultitaskConfig, TaskConfig, SamplingConfig, MultitaskBackboneConfig } from './multitask/multitask-config.ts';
-export { MULTITASK_METHODS } from './multitask/multitask-methods.ts';
-export type { MultitaskMethod } from './multitask/multitask-methods.ts';
-export { MultitaskModel } from './multitask/multitask-model.ts';
-export { prepareMultitaskData } from './multitask/task-data.ts';
-export type { ResolvedTask, TaskTargets, MultitaskData } from './multitask/task-data.ts';
-export { epochBatches, taskShares } from './multitask/mixed-batches.ts';
-export type { TaskBatch } from './multitask/mixed-batches.ts';
-export { runMultitaskCell } from './multitask/run-multitask-cell.ts';
-export type { RunMultitaskOptions, MultitaskResult } from './multitask/run-multitask-cell.ts';
-export { loadManifestModel } from './multitask/model-artifacts.ts';
-export type { ModelsManifest } from './multitask/model-artifacts.ts';
-export { servingLatency, liveTensorBytes, DEFAULT_LATENCY } from './multitask/serving-latency.ts';
-export type { LatencyOptions, LatencyResult } from './multitask/serving-latency.ts';
