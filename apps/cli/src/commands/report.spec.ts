@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@workbench/tracking';
@@ -28,6 +28,7 @@ describe('workbench report', () => {
     parent = sweep.parentRunId;
     await store.close();
   });
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
   it('--sweep writes the report, prints its path, logs it to the sweep run', async () => {
     const r = await runIn(cwd, ['report', '--sweep', parent, '--out', 'rep', '--resamples', '50']);
