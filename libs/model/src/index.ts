@@ -56,3 +56,13 @@ export { TfidfVectorizer, DEFAULT_TFIDF } from './baselines/tfidf-vectorizer.ts'
 export type { TfidfConfig, SparseRows } from './baselines/tfidf-vectorizer.ts';
 export { lbfgs } from './baselines/lbfgs.ts';
 export type { LbfgsOptions, LbfgsResult } from './baselines/lbfgs.ts';
+// GPT-2 style causal decoder and its Hugging Face checkpoints.
+export { Gpt2Decoder } from './decoder/gpt2-decoder.ts';
+export { DEFAULT_DECODER_CONFIG, DECODER_PRESETS, resolveDecoderConfig, validateDecoderConfig } from './decoder/decoder-config.ts';
+export type { DecoderConfig } from './decoder/decoder-config.ts';
+export { decoderParameterSpecs, decoderParameterCount } from './decoder/decoder-parameter-specs.ts';
+export type { DecoderParameterSpec } from './decoder/decoder-parameter-specs.ts';
+export { geluNew } from './decoder/gelu-new.ts';
+export { saveGpt2Model, loadGpt2Model } from './decoder/gpt2-checkpoint.ts';
+export type { LoadedGpt2 } from './decoder/gpt2-checkpoint.ts';
+export { decoderConfigFromHf, decoderConfigToHf } from './decoder/gpt2-hf-config.ts';
