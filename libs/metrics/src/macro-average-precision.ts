@@ -34,14 +34,20 @@ export function macroApByIndex(yTrue: Matrix, scores: Matrix): IndexMetric {
   const labels = checkMultiLabelPair(yTrue, scores, 'macroApByIndex');
   const ranked = Array.from({ length: labels }, (_, j) => rankDistinct(column(scores, j)));
   const yCols = Array.from({ length: labels }, (_, j) => column(yTrue, j));
+  // Count buffers allocated once and zeroed per call: a bootstrap calls this thousands of times, and two fresh
+  // arrays per label per call were most of its cost.
+  const posBufs = ranked.map((r) => new Float64Array(r.distinct));
+  const negBufs = ranked.map((r) => new Float64Array(r.distinct));
   return (idx) => {
     let sum = 0;
     let used = 0;
     for (let j = 0; j < labels; j++) {
       const { rank, distinct } = ranked[j];
       const y = yCols[j];
-      const pos = new Float64Array(distinct);
-      const neg = new Float64Array(distinct);
+      const pos = posBufs[j];
+      const neg = negBufs[j];
+      pos.fill(0);
+      neg.fill(0);
       let positives = 0;
       for (let k = 0; k < idx.length; k++) {
         const i = idx[k];
