@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { benchCommand } from './bench.ts';
+import { benchLatencyCommand } from './bench-latency.ts';
 import { benchModelCommand } from './bench-model.ts';
 import { benchSweepCommand } from './bench-sweep.ts';
 import { benchNgramCommand } from './bench-ngram.ts';
@@ -8,9 +9,10 @@ import { doctorCommand } from './doctor.ts';
 import { encodeCommand } from './encode.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
+import { runMultitaskCommand } from './run-multitask.ts';
 import { runsCommand } from './runs.ts';
 import { sweepCommand } from './sweep.ts';
 import { trackingCommand } from './tracking.ts';
 
 /** Every command of `workbench`, in help order. A new command is one file and one line here. */
-export const COMMANDS: CliCommand[] = [doctorCommand, runCommand, sweepCommand, benchCommand, benchModelCommand, benchSweepCommand, benchNgramCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, runCommand, runMultitaskCommand, sweepCommand, benchCommand, benchModelCommand, benchLatencyCommand, benchSweepCommand, benchNgramCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];
