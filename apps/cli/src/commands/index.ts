@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { benchCommand } from './bench.ts';
+import { benchDallmiCommand } from './bench-dallmi.ts';
 import { benchLatencyCommand } from './bench-latency.ts';
 import { benchModelCommand } from './bench-model.ts';
 import { benchSweepCommand } from './bench-sweep.ts';
@@ -15,4 +16,4 @@ import { sweepCommand } from './sweep.ts';
 import { trackingCommand } from './tracking.ts';
 
 /** Every command of `workbench`, in help order. A new command is one file and one line here. */
-export const COMMANDS: CliCommand[] = [doctorCommand, runCommand, runMultitaskCommand, sweepCommand, benchCommand, benchModelCommand, benchLatencyCommand, benchSweepCommand, benchNgramCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, runCommand, runMultitaskCommand, sweepCommand, benchCommand, benchModelCommand, benchLatencyCommand, benchSweepCommand, benchNgramCommand, benchDallmiCommand, trackingCommand, datasetsCommand, runsCommand, reportCommand, encodeCommand];

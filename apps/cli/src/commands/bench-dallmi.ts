@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { benchMixupOverhead } from '@workbench/methods';
+import { initBackend } from '@workbench/tensor';
+import type { CliCommand } from '../command.ts';
+import { positiveInt } from '../options.ts';
+
+/** `workbench bench dallmi`: the cost of DALLMi's MixUp, a DALLMi train step against a plain BCE step. */
+export const benchDallmiCommand: CliCommand = {
+  register(program, io) {
+    const bench = program.commands.find((c: Command) => c.name() === 'bench') ?? program.command('bench').description('benchmarks');
+    bench
+      .command('dallmi')
+      .description('DALLMi step (norm loss + MixUp of every label, one encoder pass) vs a plain BCE step: time, sequences/s, overhead')
+      .option('--preset <name>', 'transformer preset', 'mini')
+      .option('--labels <n>', 'labels', positiveInt('--labels'), 20)
+      .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
+      .option('--seq <n>', 'sequence length', positiveInt('--seq'), 128)
+      .option('--runs <n>', 'timed steps per variant (median reported)', positiveInt('--runs'), 5)
+      .option('--json', 'print JSON')
+      .action(async (opts: { preset: string; labels: number; batch: number; seq: number; runs: number; json?: boolean }) => {
+        const backend = await initBackend({ env: io.env });
+        const r = benchMixupOverhead({ preset: opts.preset, labels: opts.labels, batch: opts.batch, seq: opts.seq, runs: opts.runs });
+        if (opts.json) {
+          io.out(JSON.stringify({ backend: backend.name, ...r }, null, 2));
+          return;
+        }
+        io.out(`backend ${backend.name}, preset ${r.preset}, batch ${r.batch} x ${r.seq}, ${r.labels} labels (${r.mixedRows} mixed rows), median of ${opts.runs}`);
+        io.out(`  plain BCE step  ${r.plainMs.toFixed(0).padStart(7)} ms  ${r.plainSequencesPerSecond.toFixed(1)} sequences/s`);
+        io.out(`  DALLMi step     ${r.dallmiMs.toFixed(0).padStart(7)} ms  ${r.dallmiSequencesPerSecond.toFixed(1)} sequences/s`);
+        io.out(`  MixUp overhead  ${(r.overhead * 100).toFixed(1)}%`);
+      });
+  },
+};
