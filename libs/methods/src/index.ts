@@ -47,5 +47,3 @@ export { servingLatency, liveTensorBytes, DEFAULT_LATENCY } from './multitask/se
 export type { LatencyOptions, LatencyResult } from './multitask/serving-latency.ts';
 export { benchMixupOverhead } from './bench-mixup.ts';
 export type { MixupBenchOptions, MixupBenchResult } from './bench-mixup.ts';
-export { benchMixupOverhead } from './bench-mixup.ts';
-export type { MixupBenchOptions, MixupBenchResult } from './bench-mixup.ts';
