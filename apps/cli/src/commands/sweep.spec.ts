@@ -64,7 +64,8 @@ describe('workbench sweep', () => {
         '  task: labels',
         '  backbone: {overrides: {buckets: 2048, dim: 16}}',
         '  source: {epochs: 2, batchSize: 16}',
-        '  target: {epochs: 3, batchSize: 16}',
+        // Long enough that the interrupted dallmi cell is still running when the signal arrives, on any machine.
+        '  target: {epochs: 150, batchSize: 16}',
         '  eval: {validationFraction: 0.2}',
         'grid:',
         '  method: [source-only, dallmi]',
@@ -81,15 +82,10 @@ describe('workbench sweep', () => {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
         const count = (stderr.match(/\[w1\] done /g) ?? []).length;
-        // After the first finished cell, interrupt the second once it has started.
-        if (count >= 1 && done < 1) {
+        // After the first finished cell, interrupt a dallmi cell (the long one) once it has started.
+        if (count >= 1 && done < 1 && /\[w1\] start dallmi/.test(stderr.slice(stderr.indexOf('[w1] done ')))) {
           done = count;
-          const wait = setInterval(() => {
-            if ((stderr.match(/\[w1\] start /g) ?? []).length >= 2) {
-              clearInterval(wait);
-              setTimeout(() => child.kill('SIGINT'), 1500);
-            }
-          }, 50);
+          setTimeout(() => child.kill('SIGINT'), 1500);
         }
       });
       child.on('exit', (code) => resolve({ code, stdout, stderr }));

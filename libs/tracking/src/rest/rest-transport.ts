@@ -121,12 +121,13 @@ export class RestTransport {
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { 'User-Agent': 'workbench-mlflow-client' };
     if (this.auth.authorization) headers['Authorization'] = this.auth.authorization;
-    let body: string | Uint8Array | undefined;
+    // Uint8Array<ArrayBuffer>: what fetch's BodyInit accepts under newer DOM typings (Deno's), not just Node's.
+    let body: string | Uint8Array<ArrayBuffer> | undefined;
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers['Content-Type'] = 'application/json';
     } else if (req.bytes !== undefined) {
-      body = req.bytes;
+      body = req.bytes.buffer instanceof ArrayBuffer ? (req.bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(req.bytes);
       headers['Content-Type'] = req.contentType ?? 'application/octet-stream';
     }
     let response: Response;
