@@ -25,7 +25,6 @@ export interface Backbone {
   /** Ids of each text, truncated to backbone.maxLength (special tokens included). */
   tokenize(texts: readonly string[]): TokenIds[];
   createModel(numLabels: number, seed: number): MultiLabelClassifier;
-  parameterCount(model: MultiLabelClassifier): number;
   /** For masked-LM pre-training (transformers only). */
   vocabulary?: { vocabSize: number; maskId: number; padId: number; specialIds: ReadonlySet<number> };
   save(model: MultiLabelClassifier, dir: string): Promise<void>;
@@ -55,12 +54,6 @@ async function loadWeights(model: MultiLabelClassifier, dir: string): Promise<vo
   model.restore(weights);
 }
 
-function countParameters(model: MultiLabelClassifier): number {
-  let n = 0;
-  for (const w of model.snapshot().values()) n += w.values.length;
-  return n;
-}
-
 function truncateIds(ids: readonly number[], maxLength: number): TokenIds {
   return Int32Array.from(ids.slice(0, maxLength));
 }
@@ -77,7 +70,6 @@ const ngramBackbone: BackboneFactory = async (config) => {
       const encoder = new NgramEncoder({ ...(b.overrides as object), vocabSize: tokenizer.vocabSize, seed });
       return new MultiLabelClassifier(encoder, new MultiLabelHead({ inputSize: encoder.hiddenSize, numLabels, seed: seed + 1 }), tokenizer.padId);
     },
-    parameterCount: countParameters,
     save: saveWeights,
     load: loadWeights,
   };
@@ -111,8 +103,7 @@ function transformerBackbone(modelType: 'bert' | 'roberta'): BackboneFactory {
         const encoder = encoderFactory(seed);
         return new MultiLabelClassifier(encoder, new MultiLabelHead({ inputSize: encoder.hiddenSize, numLabels, seed: seed + 1 }), tokenizer.padId);
       },
-      parameterCount: countParameters,
-      vocabulary: { vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds },
+        vocabulary: { vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds },
       save: saveWeights,
       load: loadWeights,
     };

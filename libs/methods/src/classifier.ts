@@ -64,6 +64,14 @@ export class MultiLabelClassifier {
     return out;
   }
 
+  /** Trainable numbers, dense and sparse, counted from shapes (no weight is read). */
+  parameterCount(): number {
+    let n = 0;
+    for (const v of this.variables().values()) n += v.size;
+    for (const p of this.encoder.sparseParameters?.() ?? []) n += p.rows * p.dim;
+    return n;
+  }
+
   /** A copy of every weight's values (for teachers, snapshots and the stage cache). */
   snapshot(): Map<string, { shape: number[]; values: Float32Array }> {
     const out = new Map<string, { shape: number[]; values: Float32Array }>();

@@ -72,7 +72,7 @@ export async function runCell(options: RunCellOptions): Promise<CellResult> {
   };
   const numLabels = prepared.labelNames.length;
   const model = backbone.createModel(numLabels, rng.derive('init').seedInt());
-  await logger.logParams({ 'model.parameters': backbone.parameterCount(model) });
+  await logger.logParams({ 'model.parameters': model.parameterCount() });
 
   let stage1: CellResult['stage1'];
   try {

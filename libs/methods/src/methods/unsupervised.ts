@@ -50,9 +50,12 @@ export const UNSUPERVISED: DallmiMethod = {
           const sBatch = makeTokenBatch(source.ids, sRows, student.padId);
           try {
             const domainLabels = tf.tensor1d([...sRows.map(() => 1), ...tRows.map(() => 0)]);
+            // The teacher is frozen and in eval mode: one pass per step serves both the discriminator and distillation.
+            const teacherFeatures = tf.tidy(() => teacher.features(sBatch.inputIds, sBatch.attentionMask, false));
+            const teacherLogits = tf.tidy(() => teacher.logitsFromFeatures(teacherFeatures, false));
             const d = trainStep(
               () => {
-                const fs = teacher.features(sBatch.inputIds, sBatch.attentionMask, false);
+                const fs = teacherFeatures;
                 const ft = student.features(tBatch.inputIds, tBatch.attentionMask, false);
                 return domainLoss.compute({ domainLogits: disc.apply(tf.concat([fs, ft], 0)), domainLabels }).loss;
               },
@@ -64,7 +67,6 @@ export const UNSUPERVISED: DallmiMethod = {
             const r = trainStep(
               () => {
                 const adversarial = domainLoss.compute({ domainLogits: disc.apply(student.features(tBatch.inputIds, tBatch.attentionMask, true)), domainLabels: fool }).loss;
-                const teacherLogits = teacher.logits(sBatch.inputIds, sBatch.attentionMask, false);
                 const kd = distill.compute({ logits: student.logits(sBatch.inputIds, sBatch.attentionMask, true), teacherLogits }).loss;
                 return tf.add(adversarial, kd) as tf.Scalar;
               },
@@ -72,7 +74,7 @@ export const UNSUPERVISED: DallmiMethod = {
               optE,
               { clipNorm: cfg.clipNorm, where: `unsupervised encoder (epoch ${e + 1})` },
             );
-            tf.dispose([domainLabels, fool]);
+            tf.dispose([domainLabels, fool, teacherFeatures, teacherLogits]);
             dSum += d.loss;
             eSum += r.loss;
             step++;
