@@ -67,6 +67,7 @@ export function aggregateCells(runs: readonly ReportRun[], options: AggregateOpt
       validation: byName(options.validationMetric),
       wallSeconds: byName(REPORT_METRICS.wallSeconds),
       selected: true,
+      sharedScenarios: [],
     };
   });
 }

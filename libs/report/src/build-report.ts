@@ -16,6 +16,8 @@ export async function buildReportData(input: ReportInput, options: ResolvedRepor
   const byId = new Map(finished.map((r) => [r.runId, r]));
   const cells = aggregateCells(finished, { metrics: options.metrics, validationMetric: options.validationMetric, confidence: options.confidence });
   const { statements, warnings } = selectVariants(cells, options.validationMetric);
+  const sharedOf = new Map(finished.filter((r) => r.sharedScenarios).map((r) => [`${r.runId}\u0000${r.scenario}`, r.sharedScenarios as string[]]));
+  for (const c of cells) c.sharedScenarios = [...new Set(c.runIds.flatMap((id) => sharedOf.get(`${id}\u0000${c.scenario}`) ?? []))];
   const selected = cells.filter((c) => c.selected);
 
   const predictions = await loadPredictions(input.reader, selected.flatMap((c) => c.runIds));
@@ -54,8 +56,13 @@ export async function buildReportData(input: ReportInput, options: ResolvedRepor
     perLabel,
     curves,
     missing,
-    runs: input.runs.map((r) => ({ runId: r.runId, runName: r.runName, status: r.status, dataset: r.dataset, scenario: r.scenario, method: r.method, variant: r.variant, seed: r.seed, metrics: r.metrics })),
+    // Each run once, under the scenario it ran with (its copies under other scenarios are the same run).
+    runs: input.runs
+      .filter((r) => r.ranAs === undefined)
+      .map((r) => ({ runId: r.runId, runName: r.runName, status: r.status, dataset: r.dataset, scenario: r.scenario, method: r.method, variant: r.variant, seed: r.seed, metrics: r.metrics, sharedScenarios: r.sharedScenarios ?? [] })),
     selections: statements,
+    shared: input.shared,
+    notes: input.notes,
     warnings,
   };
 }
@@ -251,7 +258,8 @@ function missingRows(runs: readonly ReportRun[], cells: CellSummary[]): MissingR
   for (const r of runs) {
     if (r.status === 'FINISHED') continue;
     const done = finishedKey.has(`${r.dataset}\u0000${r.scenario}\u0000${r.method}\u0000${r.variant}\u0000${r.seed}`);
-    out.push({ dataset: r.dataset, scenario: r.scenario, method: r.method, variant: r.variant, seed: r.seed, status: r.status, runId: r.runId, reason: done ? `${r.status} attempt (a later attempt finished)` : (r.tags[WORKBENCH_TAGS.error] ?? r.status) });
+    const shared = r.sharedScenarios ? ` (one run for ${r.sharedScenarios.join(', ')})` : '';
+    out.push({ dataset: r.dataset, scenario: r.scenario, method: r.method, variant: r.variant, seed: r.seed, status: r.status, runId: r.runId, reason: (done ? `${r.status} attempt (a later attempt finished)` : (r.tags[WORKBENCH_TAGS.error] ?? r.status)) + shared });
   }
   const datasets = uniq(runs.map((r) => r.dataset));
   const scenarios = uniq(runs.map((r) => r.scenario));

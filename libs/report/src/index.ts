@@ -22,5 +22,7 @@ export { parsePredictions, sharedRowIds, alignRows } from './predictions.ts';
 export type { Predictions } from './predictions.ts';
 export { studentTQuantile, studentTCdf, tInterval } from './student-t.ts';
 export { BOOTSTRAP_METRICS } from './bootstrap-metrics.ts';
+export { expandSharedRuns, readSweepCells, labelScenarios, dependsOnScenario, SWEEP_CELLS_ARTIFACT, CELL_LABEL_TAG } from './shared-runs.ts';
+export type { SweepCellEntry, Coverage, SharedRunsResult } from './shared-runs.ts';
 export { writeSyntheticSweep } from './synthetic-sweep.ts';
 export type { SyntheticSweepSpec, SyntheticSweep, SyntheticCell } from './synthetic-sweep.ts';

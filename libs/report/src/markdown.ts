@@ -17,9 +17,14 @@ export function renderMarkdown(data: ReportData, charts: ReportChart[]): string 
   for (const s of data.summary) {
     const p = s.metrics[m];
     const rest = data.metrics.filter((x) => x !== m).map((x) => `${f(s.metrics[x].mean)} ± ${f(s.metrics[x].std)}`);
-    out.push(`| ${esc(s.dataset)} | ${esc(s.scenario)} | ${esc(s.method)}${s.variant && !s.selection ? ` [${esc(s.variant)}]` : ''}${s.warnings.length ? ' ⚠' : ''} | ${s.seeds.length} | ${f(p.mean)} ± ${f(p.std)} | [${f(p.tLower)}, ${f(p.tUpper)}] | [${f(s.bootstrap.lower)}, ${f(s.bootstrap.upper)}] | ${rest.join(' | ')} |`);
+    out.push(`| ${esc(s.dataset)} | ${esc(s.scenario)} | ${esc(s.method)}${s.variant && !s.selection ? ` [${esc(s.variant)}]` : ''}${s.sharedScenarios.length ? ' †' : ''}${s.warnings.length ? ' ⚠' : ''} | ${s.seeds.length} | ${f(p.mean)} ± ${f(p.std)} | [${f(p.tLower)}, ${f(p.tUpper)}] | [${f(s.bootstrap.lower)}, ${f(s.bootstrap.upper)}] | ${rest.join(' | ')} |`);
   }
   out.push('');
+  if (data.shared.length) {
+    out.push('† Shared across scenarios: one run per seed stands for several scenarios because the method ignores the scenario; its rows under those scenarios are the same runs and numbers.', '');
+    out.push(...data.shared.map((s) => `- ${s}`), '');
+  }
+  if (data.notes.length) out.push(...data.notes.map((n) => `Note: ${n}`), '');
   if (data.improvements.length) {
     out.push(`## Improvement over baselines (${m})`, '', `Paired bootstrap: the same resampled test rows and the shared seeds for both methods; ${bconf}% intervals.`, '');
     out.push('| dataset | scenario | method | baseline | relative | [boot] | absolute | [boot] | P(better) | seeds | note |', '|---|---|---|---|---|---|---|---|---|---|---|');

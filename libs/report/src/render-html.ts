@@ -53,6 +53,8 @@ Means over seeds ± sample std; t-intervals at ${Math.round(data.confidence * 10
 Model selection by <code>${escapeHtml(data.validationMetric)}</code> (validation, observed labels). Baselines: ${escapeHtml(data.baselines.join(', ') || 'none present')}.</p>
 <h2>Warnings</h2><div class="${data.warnings.length ? 'warn' : ''}">${listHtml(data.warnings, 'none')}</div>
 <h2>Model selection</h2>${listHtml(data.selections, 'No method had several hyper-parameter variants.')}
+${data.shared.length ? `<h2 id="shared">Runs shared across scenarios</h2><p>Rows with a <code>shared_across</code> value are the same runs under each listed scenario: the method ignores the scenario, so the sweep ran those grid points once. They are not independent results.</p>${listHtml(data.shared, '')}` : ''}
+${data.notes.length ? `<h2>Notes</h2>${listHtml(data.notes, '')}` : ''}
 <h2>Tables</h2>
 ${tables.map(tableHtml).join('\n')}
 <h2>Charts</h2>

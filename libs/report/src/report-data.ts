@@ -26,6 +26,11 @@ export interface CellSummary {
   wallSeconds: MetricSummary;
   /** Whether model selection picked this variant (always true when a method has one variant). */
   selected: boolean;
+  /**
+   * The scenarios this cell's runs stand for together, when its method ignores the scenario (the same runs and
+   * numbers appear under each of them); [] for a cell whose runs are its own.
+   */
+  sharedScenarios: string[];
 }
 
 /** A row of the main table: the selected variant of a method, with the test-row bootstrap of the primary metric. */
@@ -100,6 +105,8 @@ export interface RunRow {
   variant: string;
   seed: number;
   metrics: Record<string, number>;
+  /** The scenarios the run stands for (listed once, under the scenario it ran with); [] when only its own. */
+  sharedScenarios: string[];
 }
 
 export interface KeyValues {
@@ -130,5 +137,9 @@ export interface ReportData {
   missing: MissingRow[];
   runs: RunRow[];
   selections: string[];
+  /** Runs shared across scenarios (the method ignores the scenario): one statement per dataset and method. */
+  shared: string[];
+  /** Facts about the input (runs of an earlier invocation included, ...). */
+  notes: string[];
   warnings: string[];
 }

@@ -40,6 +40,10 @@ export interface ReportRun {
   tags: Record<string, string>;
   /** Latest value of every metric the run logged (absent keys are gaps, never zeros). */
   metrics: Record<string, number>;
+  /** The scenarios this one run stands for when its method ignores the scenario (see shared-runs.ts); absent otherwise. */
+  sharedScenarios?: string[];
+  /** On a copy standing under another scenario: the scenario the run was run with (its params say so). */
+  ranAs?: string;
 }
 
 export function toReportRun(run: Run): ReportRun {

@@ -22,6 +22,8 @@ export function reportTables(data: ReportData): FlatTable[] {
       method: s.method,
       variant: s.variant,
       seeds: s.seeds.length,
+      // The same runs stand under each of these scenarios (the method ignores the scenario); '' when the runs are the cell's own.
+      shared_across: s.sharedScenarios.join(' '),
     };
     for (const m of data.metrics) {
       const ms = s.metrics[m];
@@ -81,6 +83,7 @@ export function reportTables(data: ReportData): FlatTable[] {
     method: r.method,
     variant: r.variant,
     seed: v(r.seed),
+    stands_for: r.sharedScenarios.join(' '),
     ...Object.fromEntries(runMetricKeys.map((k) => [k, r.metrics[k] === undefined ? null : v(r.metrics[k])])),
   }));
   const tables: [string, string, Record<string, string | number | null>[]][] = [

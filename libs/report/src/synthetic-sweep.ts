@@ -38,6 +38,14 @@ export interface SyntheticSweepSpec {
   omit?: (c: SyntheticCell) => string[];
   /** Leave out per-epoch histories (faster generation). */
   noCurves?: boolean;
+  /**
+   * Methods that ignore the scenario (as source-only and unsupervised do): one run per (dataset, method,
+   * variant, seed) stands for every scenario, as a real sweep collapses those grid points into one cell. The run
+   * logs the first scenario; its label lists all of them (`source-only keep10|keep50 seed 1`).
+   */
+  sharedAcrossScenarios?: string[];
+  /** What records the collapse: `sweep/cells.json` on the parent and the runs' label tag (default), only the label tag, or nothing. */
+  cellRecord?: 'cells-json' | 'label' | 'none';
 }
 
 export interface SyntheticSweep {
@@ -45,6 +53,16 @@ export interface SyntheticSweep {
   experimentId: string;
   /** Cell run ids, in creation order, with their cell. */
   cells: { runId: string; cell: SyntheticCell; status: 'FINISHED' | 'FAILED' }[];
+}
+
+/** An entry of `sweep/cells.json` as libs/sweep run-sweep.ts writes it (the fields the report reads). */
+interface CellsJsonEntry {
+  id: string;
+  label: string;
+  before: string;
+  status: string;
+  runId: string;
+  config: Record<string, unknown>;
 }
 
 export async function writeSyntheticSweep(store: TrackingStore, spec: SyntheticSweepSpec): Promise<SyntheticSweep> {
@@ -57,25 +75,32 @@ export async function writeSyntheticSweep(store: TrackingStore, spec: SyntheticS
   await parent.logParams({ 'sweep.seeds': spec.seeds.join(','), 'sweep.methods': Object.keys(spec.methods).join(',') });
   const out: SyntheticSweep = { parentRunId: parent.runId, experimentId: parent.experimentId, cells: [] };
   let t = 1_700_000_000_000;
+  const cellRecord = spec.cellRecord ?? 'cells-json';
+  const entries: CellsJsonEntry[] = [];
   for (const dataset of spec.datasets) {
     // The test set of a dataset: the same rows (ids, truth) for every scenario, method and seed.
     const truthRng = new Rng(`truth-${dataset}`);
     const truth = Array.from({ length: rows }, () => Uint8Array.from({ length: L }, (_, j) => (truthRng.next() < 0.15 + 0.1 * j ? 1 : 0)));
     for (const scenario of spec.scenarios) {
+      const shared = (method: string): boolean => spec.sharedAcrossScenarios?.includes(method) ?? false;
       const keep = scenario === 'full' ? 1 : Number(/\d+/.exec(scenario)?.[0] ?? 50) / 100;
       for (const [method, quality] of Object.entries(spec.methods)) {
         for (const variant of spec.variants?.[method] ?? [{ params: {}, shift: 0 }]) {
           for (const seed of spec.seeds) {
             const cell: SyntheticCell = { dataset, scenario, method, seed, variant: variant.params };
-            if (spec.skip?.(cell)) continue;
-            const cellId = `${dataset}-${scenario}-${method}-${JSON.stringify(variant.params)}-${seed}`;
+            // A collapsed cell runs once, with the first scenario (the sweep runs the first point's config).
+            if (spec.skip?.(cell) || (shared(method) && scenario !== spec.scenarios[0])) continue;
+            const cellId = `${dataset}-${shared(method) ? '*' : scenario}-${method}-${JSON.stringify(variant.params)}-${seed}`;
+            const varied = Object.entries(variant.params).map(([k, v]) => `${k}=${v}`);
+            const label = [method, shared(method) ? spec.scenarios.join('|') : scenario, ...varied, `seed ${seed}`].join(' ');
             const run = await tracker.startRun({
               experimentId: parent.experimentId,
               parentRunId: parent.runId,
               runName: `${method} ${scenario} seed ${seed}`,
               startTime: t++,
-              tags: { 'workbench.config_hash': cellId, 'workbench.backend': 'cpu', 'mlflow.source.git.commit': '0123456789abcdef0123456789abcdef01234567' },
+              tags: { 'workbench.config_hash': cellId, 'workbench.backend': 'cpu', 'mlflow.source.git.commit': '0123456789abcdef0123456789abcdef01234567', ...(cellRecord === 'none' ? {} : { 'workbench.cell_label': label }) },
             });
+            entries.push({ id: cellId, label, before: 'new', status: 'finished', runId: run.runId, config: { method, dataset, seed, scenario: { name: scenario } } });
             await run.setTags({ 'workbench.cell_id': cellId, 'workbench.method': method, 'workbench.dataset': dataset });
             await run.logParams(flattenConfig(deepMerge({ method, seed, dataset, scenario: { name: scenario }, backbone: { kind: 'ngram' }, target: { lr: '0.0001', epochs } }, unflatten(variant.params))));
             await run.logArtifactBytes('config.json', JSON.stringify({ method, seed, dataset, scenario: { name: scenario } }));
@@ -89,6 +114,7 @@ export async function writeSyntheticSweep(store: TrackingStore, spec: SyntheticS
             }
             await run.logMetrics({ 'scenario.kept_fraction': keep }, 0, t++);
             if (failed) {
+              (entries[entries.length - 1] as CellsJsonEntry).status = 'failed';
               await run.end('FAILED', t++);
               out.cells.push({ runId: run.runId, cell, status: 'FAILED' });
               continue;
@@ -110,6 +136,7 @@ export async function writeSyntheticSweep(store: TrackingStore, spec: SyntheticS
       }
     }
   }
+  if (cellRecord === 'cells-json') await parent.logArtifactBytes('sweep/cells.json', `${JSON.stringify(entries, null, 2)}\n`);
   await parent.end('FINISHED', t++);
   return out;
 }

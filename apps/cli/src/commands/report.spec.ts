@@ -26,6 +26,8 @@ describe('workbench report', () => {
     const store = await openStore({ uri: 'sqlite:///mlflow.db', cwd, env: {} });
     const sweep = await writeSyntheticSweep(store, { experiment: 'cli-sweep', datasets: ['d'], scenarios: ['keep30'], methods: { 'source-only': 0.5, dallmi: 1.2 }, seeds: [1, 2], rows: 30, labels: 3, noCurves: true });
     parent = sweep.parentRunId;
+    // Runs no sweep labelled (as `workbench run` makes them): source-only ran under keep50 only.
+    await writeSyntheticSweep(store, { experiment: 'by-hand', datasets: ['d'], scenarios: ['keep50', 'keep10'], methods: { 'source-only': 0.5, dallmi: 1.2 }, sharedAcrossScenarios: ['source-only'], cellRecord: 'none', seeds: [1], rows: 20, labels: 3, noCurves: true });
     await store.close();
   });
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -57,6 +59,15 @@ describe('workbench report', () => {
     expect(e.code).toBe(1);
     expect(e.stderr).toContain("no experiment named 'cli-swep'");
     expect(e.stderr).toContain('cli-sweep');
+  });
+
+  it("--experiment of unlabelled runs: a method whose dependsOn has no scenario key stands for every scenario", async () => {
+    const r = await runIn(cwd, ['report', '--experiment', 'by-hand', '--out', 'rep3', '--resamples', '20']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 missing/failed');
+    const md = readFileSync(join(cwd, 'rep3', 'report.md'), 'utf8');
+    expect(md).toContain('| d | keep10 | source-only † ⚠ |');
+    expect(md).toContain("inferred from the method's declared dependsOn");
   });
 
   it('neither or both of --sweep/--experiment: usage error (exit 2)', async () => {

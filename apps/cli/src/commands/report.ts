@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { WorkbenchError } from '@workbench/core';
+import { METHODS } from '@workbench/methods';
 import type { CliCommand } from '../command.ts';
 import { positiveInt } from '../options.ts';
 
@@ -55,6 +56,8 @@ export const reportCommand: CliCommand = {
           sweepRunId: flags.sweep,
           experiment: flags.experiment,
           outDir,
+          // Runs no sweep labelled (workbench run): a method that ignores the scenario stands for every scenario.
+          methodDependsOn: (m) => (METHODS.has(m) ? METHODS.get(m).dependsOn : undefined),
           options,
           logArtifacts: flags.sweep !== undefined && flags.logArtifacts,
         });
