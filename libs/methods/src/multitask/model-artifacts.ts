@@ -1,6 +1,7 @@
 import { WorkbenchError } from '@workbench/core';
 import { Gpt2Decoder, TransformerEncoder, entryToFloat32, parseSafetensors, serializeSafetensors, type DecoderConfig, type Encoder, type TransformerConfig } from '@workbench/model';
 import { MultitaskModel, type WeightMap } from './multitask-model.ts';
+import type { PoolingName } from './sequence-pooling.ts';
 import type { ResolvedTask } from './task-data.ts';
 
 /** What `models/manifest.json` of a multi-task run holds: enough to rebuild every model it served with. */
@@ -9,7 +10,8 @@ export interface ModelsManifest {
   method: string;
   backbone: Record<string, string | number>;
   padId: number;
-  models: { file: string; tasks: ResolvedTask[]; encoderKind: string; encoderConfig: Record<string, unknown>; parameters: number }[];
+  /** `pooling` is absent from manifests written before it was configurable: those used the backbone's own. */
+  models: { file: string; tasks: ResolvedTask[]; pooling?: PoolingName; encoderKind: string; encoderConfig: Record<string, unknown>; parameters: number }[];
 }
 
 /** A model's weights as safetensors bytes (every weight by its `variables()` name, float32). */
@@ -30,7 +32,7 @@ export function loadManifestModel(manifest: ModelsManifest, index: number, bytes
   if (m.encoderKind === 'bert' || m.encoderKind === 'roberta') encoder = new TransformerEncoder(m.encoderConfig as Required<TransformerConfig>);
   else if (m.encoderKind === 'gpt2') encoder = new Gpt2Decoder(m.encoderConfig as Required<DecoderConfig>);
   else throw new WorkbenchError('CHECKPOINT_INVALID', `unknown encoder kind '${m.encoderKind}' in the manifest`, { where: { file: source } });
-  const model = new MultitaskModel(encoder, m.tasks, manifest.padId, 0);
+  const model = new MultitaskModel(encoder, m.tasks, manifest.padId, 0, m.pooling ?? 'native');
   try {
     const parsed = parseSafetensors(bytes, source);
     const weights: WeightMap = new Map();

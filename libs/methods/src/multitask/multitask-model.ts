@@ -2,6 +2,7 @@ import { WorkbenchError } from '@workbench/core';
 import { MultiClassHead, MultiLabelHead, TokenTaggingHead, type ClassificationHead, type Encoder } from '@workbench/model';
 import { tf } from '@workbench/tensor';
 import { disposeBatch, makeTokenBatch, type TokenIds } from '../token-batch.ts';
+import { resolvePooling, type PoolingName, type SequencePooling } from './sequence-pooling.ts';
 import type { ResolvedTask } from './task-data.ts';
 
 /** Weights by name with their values, as saved to and read from safetensors. */
@@ -15,13 +16,17 @@ export type WeightMap = Map<string, { shape: number[]; values: Float32Array }>;
  */
 export class MultitaskModel {
   readonly heads = new Map<string, ClassificationHead>();
+  /** How classification heads read the backbone (see `resolvePooling`); tagging heads read every token. */
+  readonly pooling: SequencePooling;
 
   constructor(
     readonly encoder: Encoder,
     readonly tasks: readonly ResolvedTask[],
     readonly padId: number,
     seed: number,
+    pooling: PoolingName = 'auto',
   ) {
+    this.pooling = resolvePooling(pooling, encoder);
     tasks.forEach((task, i) => {
       const config = { inputSize: encoder.hiddenSize, numLabels: task.labels.length, seed: seed + 1 + i };
       const head = task.type === 'multi-label' ? new MultiLabelHead(config) : task.type === 'multi-class' ? new MultiClassHead(config) : new TokenTaggingHead(config);
@@ -39,7 +44,7 @@ export class MultitaskModel {
       if (head.kind === 'token-tagging') {
         out.set(name, head.apply(hidden, { training }));
       } else {
-        pooled ??= this.encoder.pool(hidden, mask, { training });
+        pooled ??= this.pooling.pool(this.encoder, hidden, mask, training);
         out.set(name, head.apply(pooled, { training }));
       }
     }
@@ -89,10 +94,14 @@ export class MultitaskModel {
     return out;
   }
 
-  /** Every trainable weight: `encoder.<hf name>` and `heads.<task>.<name>`. */
+  /**
+   * Every trainable weight: `encoder.<hf name>` and `heads.<task>.<name>`. Encoder weights the pooling leaves
+   * unused (BERT's pooler under mean pooling) are left out: never trained, counted, saved or timed.
+   */
   variables(): Map<string, tf.Variable> {
     const out = new Map<string, tf.Variable>();
-    for (const [k, v] of this.encoder.variables()) out.set(`encoder.${k}`, v);
+    const unused = this.pooling.unusedWeights(this.encoder);
+    for (const [k, v] of this.encoder.variables()) if (!unused(k)) out.set(`encoder.${k}`, v);
     for (const [task, head] of this.heads) for (const [k, v] of head.variables()) out.set(`heads.${task}.${k}`, v);
     return out;
   }

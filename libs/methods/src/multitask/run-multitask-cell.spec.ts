@@ -24,6 +24,8 @@ const config = (method: string, kind: string) =>
     method,
     dataset: 'massive-mini',
     testSplit: 'test',
+    // Six training rows: no hold-out (the hold-out has its own tests).
+    validationFraction: 0,
     tasks: [{ name: 'intent' }, { name: 'slots', weight: 4 }, { name: 'topics' }],
     backbone: { kind, vocabSize: 120, maxLength: 24, overrides: { numLayers: 1, hiddenSize: 16, numHeads: 2, intermediateSize: 32 } },
     optim: { epochs: 2, batchSize: 4, lr: 0.01 },

@@ -26,6 +26,8 @@ export interface MultitaskResult {
   metrics: Record<string, Record<string, number>>;
   /** As logged: `test.<task>.<metric>`. */
   record: Record<string, number>;
+  /** task -> metric -> value on the validation hold-out (empty without one); logged as `val.<task>.<metric>`. */
+  validation: Record<string, Record<string, number>>;
   models: number;
   parameters: number;
   seconds: number;
@@ -53,17 +55,24 @@ export async function runMultitaskCell(options: RunMultitaskOptions): Promise<Mu
   await logger.logParams(flattenConfig(backbone.describe, 'backbone.resolved'));
   const train = backbone.encode(data.train.texts, data.train.words);
   const test = backbone.encode(data.test.texts, data.test.words);
+  const validationSplit = data.validation;
+  const val = validationSplit ? backbone.encode(validationSplit.texts, validationSplit.words) : undefined;
 
   const groups = method.models(data.tasks);
   const metrics: Record<string, Record<string, number>> = {};
+  const validation: Record<string, Record<string, number>> = {};
   const manifest: ModelsManifest = { format: 'workbench-multitask/1', method: method.name, backbone: backbone.describe, padId: backbone.padId, models: [] };
   let parameters = 0;
   for (const [i, tasks] of groups.entries()) {
     // The same init seed for every method: a single-task model starts where the multi-task backbone does.
-    const model = new MultitaskModel(backbone.createEncoder(rng.derive('init').seedInt()), tasks, backbone.padId, rng.derive('heads').seedInt());
+    const model = new MultitaskModel(backbone.createEncoder(rng.derive('init').seedInt()), tasks, backbone.padId, rng.derive('heads').seedInt(), config.backbone.pooling);
     try {
       const stage = groups.length === 1 ? 'train' : `train.${tasks[0]?.name}`;
       await trainMultitask({ model, tasks, encoded: train, targets: data.train.targets, config, rng: rng.derive(`model${i}`), logger, stage, signal: options.signal, onProgress: options.onProgress });
+      if (val && validationSplit) {
+        const p = model.predict(val.ids, tasks.map((t) => t.name), config.eval.batchSize);
+        for (const task of tasks) validation[task.name] = taskMetrics(task, p.get(task.name) as Float32Array | Int32Array[], validationSplit.targets.get(task.name)!, val);
+      }
       const predictions = model.predict(test.ids, tasks.map((t) => t.name), config.eval.batchSize);
       for (const task of tasks) {
         metrics[task.name] = taskMetrics(task, predictions.get(task.name) as Float32Array | Int32Array[], data.test.targets.get(task.name)!, test);
@@ -74,7 +83,7 @@ export async function runMultitaskCell(options: RunMultitaskOptions): Promise<Mu
       if (config.eval.saveCheckpoint) {
         const file = `models/${i}.safetensors`;
         await logger.logArtifactBytes(file, modelWeightsBytes(model));
-        manifest.models.push({ file, tasks, encoderKind: model.encoder.kind, encoderConfig: encoderConfigOf(model.encoder), parameters: count });
+        manifest.models.push({ file, tasks, pooling: model.pooling.name, encoderKind: model.encoder.kind, encoderConfig: encoderConfigOf(model.encoder), parameters: count });
       }
     } finally {
       model.dispose();
@@ -82,15 +91,17 @@ export async function runMultitaskCell(options: RunMultitaskOptions): Promise<Mu
   }
   const record: Record<string, number> = {};
   for (const [task, m] of Object.entries(metrics)) for (const [k, v] of Object.entries(m)) record[`test.${task}.${k}`] = v;
-  await logger.logParams({ 'model.count': groups.length, 'model.parameters': parameters });
-  await logger.logMetrics(record, config.optim.epochs);
+  const valRecord: Record<string, number> = {};
+  for (const [task, m] of Object.entries(validation)) for (const [k, v] of Object.entries(m)) valRecord[`val.${task}.${k}`] = v;
+  await logger.logParams({ 'model.count': groups.length, 'model.parameters': parameters, 'data.train_rows': data.train.rowIds.length, 'data.validation_rows': validationSplit?.rowIds.length ?? 0, 'data.test_rows': data.test.rowIds.length });
+  await logger.logMetrics({ ...record, ...valRecord }, config.optim.epochs);
   if (config.eval.saveCheckpoint) {
     await logger.logArtifactBytes('models/manifest.json', JSON.stringify(manifest, null, 2));
     await logger.logArtifactBytes('bench/inputs.json', JSON.stringify(test.ids.slice(0, config.eval.benchInputs).map((ids) => Array.from(ids))));
   }
   const seconds = (performance.now() - t0) / 1000;
   await logger.logMetrics({ 'cost.wall_seconds': seconds }, config.optim.epochs);
-  return { cellId, method: method.name, metrics, record, models: groups.length, parameters, seconds };
+  return { cellId, method: method.name, metrics, record, validation, models: groups.length, parameters, seconds };
 }
 
 function predictionLines(rowIds: string[], p: Float32Array | Int32Array[], L: number): string {

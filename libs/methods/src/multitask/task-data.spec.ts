@@ -3,7 +3,8 @@ import { resolveMultitaskConfig } from './multitask-config.ts';
 import { fakeDataset, massiveRows, MASSIVE_TASKS } from './multitask-fixtures.test-helper.ts';
 import { prepareMultitaskData } from './task-data.ts';
 
-const config = (partial: Record<string, unknown>) => resolveMultitaskConfig({ dataset: 'massive-mini', testSplit: 'test', ...partial });
+// Six training rows: no hold-out unless a test asks for one.
+const config = (partial: Record<string, unknown>) => resolveMultitaskConfig({ dataset: 'massive-mini', testSplit: 'test', validationFraction: 0, ...partial });
 
 describe('multi-task data: bad input is refused before training', () => {
   const { train, test } = massiveRows();
@@ -63,5 +64,32 @@ describe('multi-task data: bad input is refused before training', () => {
     expect(() => config({ tasks: [{ name: 'intent', weight: 0 }] })).toThrow(/weight must be a positive number/);
     expect(() => config({ tasks: [{ name: 'intent', wieght: 2 }] })).toThrow(/unknown task key 'wieght'/);
     expect(() => config({ sampling: { ratio: { intnet: 1 } } })).toThrow(/sampling.ratio names 'intnet'/);
+  });
+});
+
+describe('the validation hold-out', () => {
+  const { train, test } = massiveRows();
+  // 60 training rows: ten copies of the six fixture rows under new ids.
+  const many = Array.from({ length: 10 }, (_, k) => train.map((r) => ({ ...r, id: `${r.id}-${k}` }))).flat();
+  const ds = fakeDataset({ train: many, test });
+  const tasks = [{ name: 'intent' }, { name: 'topics' }];
+
+  it('holds out a seeded share of the training rows, disjoint from the rows trained on, the same for every method and backbone of a seed', () => {
+    const a = prepareMultitaskData(config({ tasks, validationFraction: 0.2, seed: 3 }), ds);
+    expect(a.validation?.rowIds.length).toBe(12);
+    expect(a.train.rowIds.length).toBe(48);
+    expect(a.validation?.rowIds.filter((id) => a.train.rowIds.includes(id))).toEqual([]);
+    expect(a.validation?.targets.get('intent')?.has.every((h) => h === 1)).toBe(true);
+    const b = prepareMultitaskData(config({ tasks, validationFraction: 0.2, seed: 3, method: 'single-task', backbone: { kind: 'decoder' } }), ds);
+    expect(b.validation?.rowIds).toEqual(a.validation?.rowIds);
+    const c = prepareMultitaskData(config({ tasks, validationFraction: 0.2, seed: 4 }), ds);
+    expect(c.validation?.rowIds).not.toEqual(a.validation?.rowIds);
+    expect(prepareMultitaskData(config({ tasks }), ds).validation).toBeUndefined();
+  });
+
+  it('a fraction outside [0, 1) is refused', () => {
+    expect(() => config({ validationFraction: 1 })).toThrow(/validationFraction must be a number in \[0, 1\), got 1/);
+    expect(() => config({ validationFraction: -0.1 })).toThrow(/validationFraction/);
+    expect(() => config({ backbone: { pooling: 'max' } })).toThrow(/backbone.pooling must be 'auto', 'native', 'mean' or 'first', got "max"/);
   });
 });

@@ -37,6 +37,8 @@ export interface SplitData {
 export interface MultitaskData {
   tasks: ResolvedTask[];
   train: SplitData;
+  /** Rows held out of the training splits (`validationFraction`), if any. */
+  validation?: SplitData;
   test: SplitData;
   /** True when a tagging task needs word-aligned tokenization. */
   needsWords: boolean;
@@ -78,6 +80,13 @@ export function prepareMultitaskData(config: MultitaskConfig, dataset: LoadedDat
     const all = trainRows;
     trainRows = keep.map((i) => all[i] as DatasetRow);
   }
+  let validationRows: DatasetRow[] = [];
+  if (config.validationFraction > 0) {
+    // Seeded by the seed alone (not the method or backbone): every cell of a seed holds out the same rows.
+    const held = new Set(new Rng(config.seed).derive('validation-rows').shuffle(Array.from(trainRows.keys())).slice(0, Math.round(trainRows.length * config.validationFraction)));
+    validationRows = trainRows.filter((_, i) => held.has(i));
+    trainRows = trainRows.filter((_, i) => !held.has(i));
+  }
   const testRows = rowsOf(config.testSplit, 'testSplit');
   const needsWords = tasks.some((t) => t.type === 'token-tagging');
   if (needsWords) {
@@ -89,6 +98,7 @@ export function prepareMultitaskData(config: MultitaskConfig, dataset: LoadedDat
   }
   const train = buildSplit(splitNames.join('+'), trainRows, tasks, needsWords, dataset.name);
   const test = buildSplit(config.testSplit, testRows, tasks, needsWords, dataset.name);
+  const validation = validationRows.length ? buildSplit(`${splitNames.join('+')}:validation`, validationRows, tasks, needsWords, dataset.name) : undefined;
   for (const task of tasks) {
     const t = train.targets.get(task.name) as TaskTargets;
     const labelled = t.has.reduce((a, b) => a + b, 0);
@@ -104,7 +114,7 @@ export function prepareMultitaskData(config: MultitaskConfig, dataset: LoadedDat
       });
     }
   }
-  return { tasks, train, test, needsWords };
+  return { tasks, train, ...(validation ? { validation } : {}), test, needsWords };
 }
 
 function buildSplit(name: string, rows: DatasetRow[], tasks: ResolvedTask[], needsWords: boolean, dataset: string): SplitData {
