@@ -1,5 +1,6 @@
 import { Registry } from '@workbench/core';
-import { macroApByIndex, type IndexMetric, type Matrix } from '@workbench/metrics';
+import type { Matrix } from '@workbench/metrics';
+import { macroApByCounts, type BlockMetric } from './resampled-metrics.ts';
 
 /** Metrics the report can recompute on resampled test rows from logged predictions, by their logged key. */
-export const BOOTSTRAP_METRICS = new Registry<(truth: Matrix, scores: Matrix) => IndexMetric>('bootstrap metric').register('map_macro', macroApByIndex);
+export const BOOTSTRAP_METRICS = new Registry<(truth: Matrix, scores: Matrix) => BlockMetric>('bootstrap metric').register('map_macro', macroApByCounts);

@@ -1,14 +1,14 @@
 import { createRng, WorkbenchError } from '@workbench/core';
-import { bootstrapCiByIndex, pairedBootstrapCiByIndex, perLabelAveragePrecision, quantile, type IndexMetric } from '@workbench/metrics';
+import { perLabelAveragePrecision } from '@workbench/metrics';
 import { MLFLOW_TAGS, WORKBENCH_TAGS, type TrackingReader } from '@workbench/tracking';
 import { aggregateCells, selectVariants } from './aggregate-cells.ts';
 import { BOOTSTRAP_METRICS } from './bootstrap-metrics.ts';
 import type { ReportInput } from './load-report-input.ts';
-import { meanIndexMetric, memoIndexMetric } from './memo-index-metric.ts';
 import { alignRows, parsePredictions, sharedRowIds, type Predictions } from './predictions.ts';
 import type { CellSummary, CurveRow, ImprovementRow, KeyValues, MissingRow, PerLabelRow, ReportData, SummaryRow } from './report-data.ts';
 import type { ResolvedReportOptions } from './report-options.ts';
 import { REPORT_ARTIFACTS, REPORT_METRICS, type ReportRun } from './report-run.ts';
+import { meanOverSeeds, pairedDifference, percentileInterval, relativeInterval, valuesOnResamples, type ResampledValues } from './resampled-metrics.ts';
 
 /** Everything the report shows, computed from the runs (aggregation, selection, bootstraps, curves, gaps). */
 export async function buildReportData(input: ReportInput, options: ResolvedReportOptions): Promise<ReportData> {
@@ -84,7 +84,8 @@ async function loadPredictions(reader: TrackingReader, runIds: string[]): Promis
 
 /**
  * Test-row bootstraps of one (dataset, scenario) share one seeded stream and one row set (the rows every
- * selected run predicted), so each method's interval and every paired comparison resample the same rows.
+ * selected run predicted), so each method's interval and every paired comparison resample the same rows: the
+ * resamples are drawn once and every run's metric is evaluated once per resample (resampled-metrics.ts).
  */
 function bootstrapGroups(summary: SummaryRow[], predictions: Map<string, Predictions>, options: ResolvedReportOptions, warnings: string[]): ImprovementRow[] {
   const out: ImprovementRow[] = [];
@@ -98,36 +99,34 @@ function bootstrapGroups(summary: SummaryRow[], predictions: Map<string, Predict
     const withPreds = rows.flatMap((s) => s.runIds.filter((id) => predictions.has(id)).map((id) => predictions.get(id) as Predictions));
     const ids = sharedRowIds(withPreds);
     const n = ids.length;
-    const runMetric = new Map<string, IndexMetric>();
+    const runValues = new Map<string, ResampledValues>();
     if (n > 0 && BOOTSTRAP_METRICS.has(options.primaryMetric)) {
       const make = BOOTSTRAP_METRICS.get(options.primaryMetric);
-      for (const s of rows) {
-        for (const id of s.runIds) {
-          const p = predictions.get(id);
-          if (!p) continue;
-          const { truth, scores } = alignRows(p, ids);
-          runMetric.set(id, memoIndexMetric(make(truth, scores)));
-        }
-      }
+      const runIds = [...new Set(rows.flatMap((s) => s.runIds.filter((id) => predictions.has(id))))];
+      const metrics = runIds.map((id) => {
+        const { truth, scores } = alignRows(predictions.get(id) as Predictions, ids);
+        return make(truth, scores);
+      });
+      const rng = createRng(options.bootstrap.seed).derive('report-bootstrap').derive(dataset.replace(/\//g, '_')).derive(scenario.replace(/\//g, '_'));
+      valuesOnResamples(n, metrics, options.bootstrap.resamples, rng).forEach((v, k) => runValues.set(runIds[k] as string, v));
     }
-    const rng = (): ReturnType<typeof createRng> => createRng(options.bootstrap.seed).derive("report-bootstrap").derive(dataset.replace(/\//g, "_")).derive(scenario.replace(/\//g, "_"));
-    const boot = { resamples: options.bootstrap.resamples, confidence: options.bootstrap.confidence };
-    const seedRuns = (s: SummaryRow): Map<number, string> => new Map(s.runIds.map((id, k) => [s.seeds[k], id] as const).filter(([, id]) => runMetric.has(id)));
+    const seedRuns = (s: SummaryRow): Map<number, string> => new Map(s.runIds.map((id, k) => [s.seeds[k], id] as const).filter(([, id]) => runValues.has(id)));
     for (const s of rows) {
-      const metrics = s.runIds.filter((id) => runMetric.has(id)).map((id) => runMetric.get(id) as IndexMetric);
-      if (metrics.length === 0) {
+      const values = s.runIds.filter((id) => runValues.has(id)).map((id) => runValues.get(id) as ResampledValues);
+      if (values.length === 0) {
         s.warnings.push('no logged predictions: no test-row bootstrap interval');
         continue;
       }
-      const ci = bootstrapCiByIndex(n, meanIndexMetric(metrics), { ...boot, rng: rng() });
-      s.bootstrap = { estimate: ci.estimate, lower: ci.lower, upper: ci.upper, rows: n, seeds: metrics.length };
+      const mean = meanOverSeeds(values);
+      const ci = percentileInterval(mean.values, options.bootstrap.confidence);
+      s.bootstrap = { estimate: mean.estimate, lower: ci.lower, upper: ci.upper, rows: n, seeds: values.length };
     }
     const baselines = options.baselines.filter((b) => rows.some((s) => s.method === b));
     for (const b of baselines) {
       for (const base of rows.filter((s) => s.method === b)) {
         // Baselines among themselves once (a later-listed one against an earlier one), not both ways.
         const skip = (m: string): boolean => m === b || (baselines.includes(m) && baselines.indexOf(m) < baselines.indexOf(b));
-        for (const s of rows.filter((r) => !skip(r.method))) out.push(compare(s, base, seedRuns, runMetric, n, boot, rng, options.primaryMetric));
+        for (const s of rows.filter((r) => !skip(r.method))) out.push(compare(s, base, seedRuns, runValues, n, options.bootstrap.confidence, options.primaryMetric));
       }
     }
   }
@@ -138,10 +137,9 @@ function compare(
   s: SummaryRow,
   base: SummaryRow,
   seedRuns: (s: SummaryRow) => Map<number, string>,
-  runMetric: Map<string, IndexMetric>,
+  runValues: Map<string, ResampledValues>,
   n: number,
-  boot: { resamples: number; confidence: number },
-  rng: () => ReturnType<typeof createRng>,
+  confidence: number,
   primary: string,
 ): ImprovementRow {
   const a = seedRuns(s);
@@ -174,32 +172,21 @@ function compare(
     row.note = 'no shared seeds with predictions: seed means, no paired interval';
     return row;
   }
-  const ma = memoIndexMetric(meanIndexMetric(shared.map((seed) => runMetric.get(a.get(seed) as string) as IndexMetric)));
-  const mb = memoIndexMetric(meanIndexMetric(shared.map((seed) => runMetric.get(b.get(seed) as string) as IndexMetric)));
-  const paired = pairedBootstrapCiByIndex(n, ma, mb, { ...boot, rng: rng() });
-  // Same stream, same rows: the relative gain per resample, read from the memoised values of the paired pass.
-  const rel: number[] = [];
-  bootstrapCiByIndex(
-    n,
-    (idx) => {
-      const v = (ma(idx) - mb(idx)) / mb(idx);
-      if (Number.isFinite(v)) rel.push(v);
-      return v;
-    },
-    { ...boot, rng: rng() },
-  );
-  rel.pop(); // the last call is the estimate on the original rows, not a resample
-  const tail = (1 - boot.confidence) / 2;
+  // The same resamples for both (one stream per dataset and scenario), on the seeds both have.
+  const ma = meanOverSeeds(shared.map((seed) => runValues.get(a.get(seed) as string) as ResampledValues));
+  const mb = meanOverSeeds(shared.map((seed) => runValues.get(b.get(seed) as string) as ResampledValues));
+  const diff = pairedDifference(ma, mb, confidence);
+  const rel = relativeInterval(ma, mb, confidence);
   Object.assign(row, {
-    methodValue: paired.a,
-    baselineValue: paired.b,
-    absolute: paired.difference.estimate,
-    absoluteLower: paired.difference.lower,
-    absoluteUpper: paired.difference.upper,
-    relative: (paired.a - paired.b) / paired.b,
-    relativeLower: rel.length ? quantile(rel, tail) : Number.NaN,
-    relativeUpper: rel.length ? quantile(rel, 1 - tail) : Number.NaN,
-    fractionBetter: paired.fractionAGreater,
+    methodValue: ma.estimate,
+    baselineValue: mb.estimate,
+    absolute: diff.estimate,
+    absoluteLower: diff.lower,
+    absoluteUpper: diff.upper,
+    relative: (ma.estimate - mb.estimate) / mb.estimate,
+    relativeLower: rel.lower,
+    relativeUpper: rel.upper,
+    fractionBetter: diff.fractionAGreater,
     note: shared.length < Math.max(a.size, b.size) ? `paired on ${shared.length} shared seeds` : '',
   });
   return row;
