@@ -11,7 +11,11 @@ describe('benchMixupOverhead', () => {
     expect(r.mixedRows).toBe(4);
     expect(r.plainMs).toBeGreaterThan(0);
     expect(r.dallmiMs).toBeGreaterThan(0);
+    // One pair: the median pair ratio is that pair's ratio.
     expect(r.overhead).toBeCloseTo(r.dallmiMs / r.plainMs - 1, 10);
+    expect(r.cpuOverhead).toBeCloseTo(r.dallmiCpuMs / r.plainCpuMs - 1, 10);
+    expect(r.plainCpuMs).toBeGreaterThan(0);
+    expect(r.wasmHeapBytes).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

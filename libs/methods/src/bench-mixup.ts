@@ -1,7 +1,7 @@
 import { createRng } from '@workbench/core';
 import { createLoss, drawMixupPairs, mixupTargets } from '@workbench/losses';
 import { AdamW, MultiLabelHead, TransformerEncoder, resolveTransformerConfig, trainStep } from '@workbench/model';
-import { median, tf } from '@workbench/tensor';
+import { median, tf, wasmHeapBytes } from '@workbench/tensor';
 import { MultiLabelClassifier } from './classifier.ts';
 import { puForward } from './pu-forward.ts';
 
@@ -22,17 +22,27 @@ export interface MixupBenchResult {
   batch: number;
   seq: number;
   mixedRows: number;
+  /** Median wall time per step. */
   plainMs: number;
   dallmiMs: number;
+  /** Median CPU time of this process per step (user + system): the steadier figure on a busy machine. */
+  plainCpuMs: number;
+  dallmiCpuMs: number;
   plainSequencesPerSecond: number;
   dallmiSequencesPerSecond: number;
-  /** dallmiMs / plainMs - 1. */
+  /** Median over the timed pairs of dallmi / plain wall time, minus 1 (each pair runs back to back). */
   overhead: number;
+  /** The same from CPU time. */
+  cpuOverhead: number;
+  /** Size of the wasm heap after the run (it only grows: the step's high-water mark), or null off wasm. */
+  wasmHeapBytes: number | null;
 }
 
 /**
  * Train-step time of DALLMi (norm loss + MixUp for every label, mixed rows in the batch's encoder pass) against a
- * plain BCE step on the same model and batch: the cost of MixUp. Forward + backward + AdamW, median after warm-up.
+ * plain BCE step on the same model and batch: the cost of MixUp. Forward + backward + AdamW, after warm-up; the
+ * variants alternate step by step and the overhead is the median of the pairs' ratios (robust to a load that
+ * changes during the run), from wall and from CPU time.
  */
 export function benchMixupOverhead(o: MixupBenchOptions = {}): MixupBenchResult {
   const preset = o.preset ?? 'mini';
@@ -54,30 +64,33 @@ export function benchMixupOverhead(o: MixupBenchOptions = {}): MixupBenchResult 
   const variational = createLoss('dallmi-norm');
   const mixup = createLoss('mixup', { form: 'norm' });
   const vars = model.variables();
-  const time = (step: () => tf.Scalar): number => {
-    const opt = new AdamW({ lr: 1e-5 });
-    try {
-      const once = (): number => {
-        const t0 = performance.now();
-        trainStep(step, vars, opt, { clipNorm: 1 });
-        return performance.now() - t0;
-      };
-      for (let i = 0; i < warmup; i++) once();
-      return median(Array.from({ length: runs }, once));
-    } finally {
-      opt.dispose();
-    }
+  const plainOpt = new AdamW({ lr: 1e-5 });
+  const dallmiOpt = new AdamW({ lr: 1e-5 });
+  const once = (step: () => tf.Scalar, opt: AdamW): { wall: number; cpu: number } => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    trainStep(step, vars, opt, { clipNorm: 1 });
+    const c = process.cpuUsage(c0);
+    return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
   };
   try {
-    const plainMs = time(() => bce.compute({ logits: model.logits(ids, mask, true), labels: y }).loss);
+    const plain = (): tf.Scalar => bce.compute({ logits: model.logits(ids, mask, true), labels: y }).loss;
     let mixedRows = 0;
-    const dallmiMs = time(() => {
+    const dallmi = (): tf.Scalar => {
       const pairs = drawMixupPairs(observed, rng, 0.3);
       mixedRows = pairs.length;
       const out = puForward(model, { inputIds: ids, attentionMask: mask }, pairs, 'embedding', true);
       const loss = variational.compute({ logits: out.logits, labels: y }).loss;
       return tf.add(loss, mixup.compute({ mixedLogits: out.mixedLogits!, targets: mixupTargets(out.mu!, out.scoreU!, 'vpu') }).loss) as tf.Scalar;
-    });
+    };
+    for (let i = 0; i < warmup; i++) {
+      once(plain, plainOpt);
+      once(dallmi, dallmiOpt);
+    }
+    // Pairs back to back, so both variants see the same machine load; the overhead is the median pair ratio.
+    const pairs = Array.from({ length: runs }, () => ({ plain: once(plain, plainOpt), dallmi: once(dallmi, dallmiOpt) }));
+    const plainMs = median(pairs.map((p) => p.plain.wall));
+    const dallmiMs = median(pairs.map((p) => p.dallmi.wall));
     return {
       preset,
       labels: L,
@@ -86,11 +99,17 @@ export function benchMixupOverhead(o: MixupBenchOptions = {}): MixupBenchResult 
       mixedRows,
       plainMs,
       dallmiMs,
+      plainCpuMs: median(pairs.map((p) => p.plain.cpu)),
+      dallmiCpuMs: median(pairs.map((p) => p.dallmi.cpu)),
       plainSequencesPerSecond: (B * 1000) / plainMs,
       dallmiSequencesPerSecond: (B * 1000) / dallmiMs,
-      overhead: dallmiMs / plainMs - 1,
+      overhead: median(pairs.map((p) => p.dallmi.wall / p.plain.wall)) - 1,
+      cpuOverhead: median(pairs.map((p) => p.dallmi.cpu / p.plain.cpu)) - 1,
+      wasmHeapBytes: wasmHeapBytes(),
     };
   } finally {
+    plainOpt.dispose();
+    dallmiOpt.dispose();
     tf.dispose([ids, mask, y]);
     model.dispose();
   }

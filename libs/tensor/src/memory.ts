@@ -14,3 +14,10 @@ export async function measureLeak<T>(fn: () => Promise<T> | T): Promise<{ result
   const result = await fn();
   return { result, leaked: tf.memory().numTensors - before };
 }
+
+/** The size of the wasm backend's heap (it grows to the largest footprint and never shrinks; max 4 GiB), or null. */
+export function wasmHeapBytes(): number | null {
+  if (tf.getBackend() !== 'wasm') return null;
+  const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
+  return wasm?.HEAPU8?.length ?? null;
+}

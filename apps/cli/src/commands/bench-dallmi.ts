@@ -15,19 +15,22 @@ export const benchDallmiCommand: CliCommand = {
       .option('--labels <n>', 'labels', positiveInt('--labels'), 20)
       .option('--batch <n>', 'batch size', positiveInt('--batch'), 64)
       .option('--seq <n>', 'sequence length', positiveInt('--seq'), 128)
-      .option('--runs <n>', 'timed steps per variant (median reported)', positiveInt('--runs'), 5)
+      .option('--runs <n>', 'timed steps per variant, alternating (median reported)', positiveInt('--runs'), 5)
+      .option('--warmup <n>', 'untimed steps per variant first', positiveInt('--warmup'), 2)
       .option('--json', 'print JSON')
-      .action(async (opts: { preset: string; labels: number; batch: number; seq: number; runs: number; json?: boolean }) => {
+      .action(async (opts: { preset: string; labels: number; batch: number; seq: number; runs: number; warmup: number; json?: boolean }) => {
         const backend = await initBackend({ env: io.env });
-        const r = benchMixupOverhead({ preset: opts.preset, labels: opts.labels, batch: opts.batch, seq: opts.seq, runs: opts.runs });
+        const r = benchMixupOverhead({ preset: opts.preset, labels: opts.labels, batch: opts.batch, seq: opts.seq, runs: opts.runs, warmup: opts.warmup });
         if (opts.json) {
           io.out(JSON.stringify({ backend: backend.name, ...r }, null, 2));
           return;
         }
-        io.out(`backend ${backend.name}, preset ${r.preset}, batch ${r.batch} x ${r.seq}, ${r.labels} labels (${r.mixedRows} mixed rows), median of ${opts.runs}`);
-        io.out(`  plain BCE step  ${r.plainMs.toFixed(0).padStart(7)} ms  ${r.plainSequencesPerSecond.toFixed(1)} sequences/s`);
-        io.out(`  DALLMi step     ${r.dallmiMs.toFixed(0).padStart(7)} ms  ${r.dallmiSequencesPerSecond.toFixed(1)} sequences/s`);
-        io.out(`  MixUp overhead  ${(r.overhead * 100).toFixed(1)}%`);
+        const ms = (x: number): string => x.toFixed(0).padStart(7);
+        io.out(`backend ${backend.name}, preset ${r.preset}, batch ${r.batch} x ${r.seq}, ${r.labels} labels (${r.mixedRows} mixed rows), median of ${opts.runs} alternating pairs after ${opts.warmup} warm-up`);
+        io.out(`  plain BCE step  ${ms(r.plainMs)} ms  ${r.plainSequencesPerSecond.toFixed(1)} sequences/s  (cpu ${ms(r.plainCpuMs)} ms)`);
+        io.out(`  DALLMi step     ${ms(r.dallmiMs)} ms  ${r.dallmiSequencesPerSecond.toFixed(1)} sequences/s  (cpu ${ms(r.dallmiCpuMs)} ms)`);
+        io.out(`  MixUp overhead  ${(r.overhead * 100).toFixed(1)}% wall, ${(r.cpuOverhead * 100).toFixed(1)}% cpu (median of pair ratios)`);
+        if (r.wasmHeapBytes !== null) io.out(`  wasm heap       ${(r.wasmHeapBytes / 2 ** 20).toFixed(0)} MB after the run (its high-water mark; the limit is 4096 MB)`);
       });
   },
 };

@@ -1,4 +1,4 @@
-import { tf } from '@workbench/tensor';
+import { lowMemoryVariableGrads, tf } from '@workbench/tensor';
 import { withSparseTape, type SparseParameter } from './sparse-gradient-tape.ts';
 
 /** A scalar loss built from the model's variables (called inside the gradient tape; may create tensors freely). */
@@ -15,11 +15,12 @@ export interface Gradients {
 /**
  * Loss and gradients of every trainable variable in `variables` (name -> variable) and of every sparse parameter
  * (e.g. `NgramEncoder`'s table) looked up by the loss. Leaves no tensor behind except the returned gradients.
+ * The backward pass frees activations and intermediate gradients as it goes (see lowMemoryVariableGrads).
  */
 export function computeGradients(lossFn: LossFn, variables: Map<string, tf.Variable>): Gradients {
   const trainable = [...variables.entries()].filter(([, v]) => v.trainable);
   const byTfName = new Map(trainable.map(([name, v]) => [v.name, name]));
-  const { result, touched } = withSparseTape((anchor) => tf.variableGrads(lossFn, [...trainable.map(([, v]) => v), anchor]));
+  const { result, touched } = withSparseTape((anchor) => lowMemoryVariableGrads(lossFn, [...trainable.map(([, v]) => v), anchor]));
   const grads = new Map<string, tf.Tensor>();
   for (const [tfName, g] of Object.entries(result.grads)) {
     const name = byTfName.get(tfName);

@@ -11,22 +11,34 @@ export function layerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D
   return layerNormOp(x, weight, bias, tf.scalar(eps)) as tf.Tensor2D;
 }
 
-// `as any`: tfjs types every customGrad argument as `Tensor | GradSaveFunc`.
-const layerNormOp = tf.customGrad(((x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: tf.Tensor, save: tf.GradSaveFunc) => {
-  const [xhat, rstd] = tf.tidy(() => {
+/** The normalised rows (x - mean) * rstd and rstd [rows, 1]: what the forward pass keeps for the backward pass. */
+export function layerNormStats(x: tf.Tensor, eps: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
     const mean = tf.mean(x, -1, true);
     const centered = tf.sub(x, mean);
     const r = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), eps));
     return [tf.mul(centered, r), r];
   });
+}
+
+/** Gradients of LayerNorm's input, weight and bias from the kept xhat and rstd. */
+export function layerNormBackward(dy: tf.Tensor, xhat: tf.Tensor, rstd: tf.Tensor, weight: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
+    const g = tf.mul(dy, weight);
+    const dx = tf.mul(rstd, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xhat, tf.mean(tf.mul(g, xhat), -1, true))));
+    return [dx, columnSum(tf.mul(dy, xhat) as tf.Tensor2D), columnSum(dy as tf.Tensor2D)];
+  });
+}
+
+// `as any`: tfjs types every customGrad argument as `Tensor | GradSaveFunc`.
+const layerNormOp = tf.customGrad(((x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: tf.Tensor, save: tf.GradSaveFunc) => {
+  const [xhat, rstd] = layerNormStats(x, eps);
   save([xhat, rstd, weight, eps]);
   return {
     value: tf.add(tf.mul(xhat, weight), bias),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xh, r, w, e] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-      const g = tf.mul(dy, w);
-      const dx = tf.mul(r, tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xh, tf.mean(tf.mul(g, xh), -1, true))));
-      return [dx, columnSum(tf.mul(dy, xh) as tf.Tensor2D), columnSum(dy as tf.Tensor2D), tf.zerosLike(e)];
+      return [...layerNormBackward(dy, xh, r, w), tf.zerosLike(e)];
     },
   };
 }) as any);

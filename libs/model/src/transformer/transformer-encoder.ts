@@ -1,16 +1,25 @@
 import { Rng, WorkbenchError } from '@workbench/core';
 import { tf } from '@workbench/tensor';
 import type { Encoder } from '../encoder.ts';
-import { gelu } from './gelu.ts';
+import { dropout } from './dropout-mask.ts';
+import { feedForward } from './feed-forward.ts';
 import { layerNorm } from './layer-norm.ts';
 import { linear } from './linear.ts';
 import { maskGradient } from './mask-gradient.ts';
 import { localShape, transformerParameterSpecs, type ParameterSpec } from './parameter-specs.ts';
 import { robertaPositionIds } from './position-ids.ts';
+import { residualLayerNorm } from './residual-layer-norm.ts';
+import { selfAttention } from './self-attention.ts';
 import { maxSequenceLength, resolveTransformerConfig, validateTransformerConfig, type TransformerConfig } from './transformer-config.ts';
 
 /** transformers 4.30 fills masked attention scores with torch.finfo(float32).min (padded keys get probability 0). */
 export const ATTENTION_MASK_FILL = -3.4028234663852886e38;
+
+/**
+ * Attention scores materialised at once by default (4M floats, 16 MB): a batch is processed in chunks of whole
+ * sequences below this, so memory does not grow with batch x heads x seq^2 (results do not depend on it).
+ */
+export const DEFAULT_ATTENTION_CHUNK_ELEMENTS = 1 << 22;
 
 /** What `forward` returns: both owned by the caller. */
 export interface TransformerOutput {
@@ -50,6 +59,8 @@ export class TransformerEncoder implements Encoder {
   readonly hiddenSize: number;
   readonly config: Readonly<Required<TransformerConfig>>;
   readonly specs: readonly ParameterSpec[];
+  /** See DEFAULT_ATTENTION_CHUNK_ELEMENTS: a memory/speed knob, not part of the architecture (no effect on results). */
+  attentionChunkElements = DEFAULT_ATTENTION_CHUNK_ELEMENTS;
   private readonly vars = new Map<string, tf.Variable>();
   private readonly layers: LayerWeights[] = [];
   private readonly dropoutRng: Rng;
@@ -145,7 +156,11 @@ export class TransformerEncoder implements Encoder {
       // Additive bias [batch, 1, 1, seq]: 0 for kept keys, the float32 minimum for padded keys.
       const maskBias = tf.sub(1, attentionMask.toFloat()).mul(ATTENTION_MASK_FILL).reshape([batch, 1, 1, seq]);
       let x = embeddings.reshape([batch * seq, H]) as tf.Tensor2D;
-      for (const layer of this.layers) x = this.layer(x, layer, maskBias as tf.Tensor4D, batch, seq, options.training);
+      for (const layer of this.layers) {
+        const input = x;
+        // One scope per layer: its temporaries go now, not at the end of the encoder (the tape keeps what it needs).
+        x = tf.tidy(() => this.layer(input, layer, maskBias as tf.Tensor4D, batch, seq, options.training));
+      }
       return x.reshape([batch, seq, H]) as tf.Tensor3D;
     });
   }
@@ -175,24 +190,25 @@ export class TransformerEncoder implements Encoder {
     this.disposed = true;
   }
 
+  /**
+   * One post-LayerNorm layer from fused ops (self-attention, LayerNorm(dropout(a) + residual), feed-forward) whose
+   * backward passes keep about a quarter of what the stock ops keep on the tape; same values as the stock ops,
+   * dropout masks included (drawn in the same order from the same seeds).
+   */
   private layer(x: tf.Tensor2D, w: LayerWeights, maskBias: tf.Tensor4D, batch: number, seq: number, training?: boolean): tf.Tensor2D {
     const c = this.config;
-    const H = c.hiddenSize;
-    const A = c.numHeads;
-    const D = H / A;
-    // Scaling q (rows x H) is cheaper than scaling the scores (batch x A x seq x seq).
-    const q = dense(x, w.q).mul(1 / Math.sqrt(D)).reshape([batch, seq, A, D]).transpose([0, 2, 1, 3]);
-    // K is laid out as [batch, A, D, seq] directly so the score product is a plain BatchMatMul (no transposeB).
-    const kT = dense(x, w.k).reshape([batch, seq, A, D]).transpose([0, 2, 3, 1]);
-    const v = dense(x, w.v).reshape([batch, seq, A, D]).transpose([0, 2, 1, 3]);
-    const scores = tf.matMul(q as tf.Tensor4D, kT as tf.Tensor4D).add(maskBias);
-    const probs = this.dropout(tf.softmax(scores), c.attentionDropout, training);
-    const context = tf.matMul(probs as tf.Tensor4D, v as tf.Tensor4D).transpose([0, 2, 1, 3]).reshape([batch * seq, H]) as tf.Tensor2D;
-    const attn = this.dropout(dense(context, w.attnOut), c.hiddenDropout, training);
-    const h1 = layerNorm(attn.add(x) as tf.Tensor2D, w.attnNorm[0] as tf.Tensor1D, w.attnNorm[1] as tf.Tensor1D, c.layerNormEps);
-    const inter = gelu(dense(h1, w.inter)) as tf.Tensor2D;
-    const out = this.dropout(dense(inter, w.out), c.hiddenDropout, training);
-    return layerNorm(out.add(h1) as tf.Tensor2D, w.outNorm[0] as tf.Tensor1D, w.outNorm[1] as tf.Tensor1D, c.layerNormEps);
+    const seed = (rate: number): number | undefined => (training && rate > 0 ? this.dropoutRng.seedInt() : undefined);
+    const context = selfAttention(dense(x, w.q), dense(x, w.k), dense(x, w.v), maskBias, {
+      batch,
+      seq,
+      heads: c.numHeads,
+      dropoutRate: c.attentionDropout,
+      dropoutSeed: seed(c.attentionDropout),
+      chunkElements: this.attentionChunkElements,
+    });
+    const h1 = residualLayerNorm(dense(context, w.attnOut), x, w.attnNorm[0], w.attnNorm[1], c.layerNormEps, c.hiddenDropout, seed(c.hiddenDropout));
+    const out = feedForward(h1, w.inter[0], w.inter[1], w.out[0], w.out[1]);
+    return residualLayerNorm(out, h1, w.outNorm[0], w.outNorm[1], c.layerNormEps, c.hiddenDropout, seed(c.hiddenDropout));
   }
 
   private dense(x: tf.Tensor2D, name: string): tf.Tensor2D {
@@ -201,7 +217,7 @@ export class TransformerEncoder implements Encoder {
 
   private dropout<T extends tf.Tensor>(x: T, rate: number, training?: boolean): T {
     if (!training || rate === 0) return x;
-    return tf.dropout(x, rate, undefined, this.dropoutRng.seedInt()) as T;
+    return dropout(x, rate, this.dropoutRng.seedInt()) as T;
   }
 
   private v(name: string): tf.Variable {

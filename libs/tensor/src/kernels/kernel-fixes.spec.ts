@@ -123,3 +123,32 @@ describe('transposeLastTwo', () => {
         for (let j = 0; j < cols; j++) expect(dst[b * rows * cols + j * rows + i]).toBe(src[b * rows * cols + i * cols + j]);
   });
 });
+
+describe('Identity on wasm shares the buffer', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it('clones without copying, and the clone outlives the original', () => {
+    const before = tf.memory().numTensors;
+    const x = rand([4, 5]);
+    const values = Array.from(x.dataSync());
+    const y = tf.clone(x);
+    const backend = tf.backend() as any;
+    expect(y.dataId).toBe(x.dataId);
+    expect(backend.refCount(x.dataId)).toBe(2);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual(values);
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('keeps a saved clone of a variable intact when the variable is assigned', () => {
+    const v = tf.variable(tf.tensor1d([1, 2, 3]));
+    const saved = tf.clone(v);
+    v.assign(tf.tensor1d([7, 8, 9]));
+    expect(Array.from(saved.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(v.dataSync())).toEqual([7, 8, 9]);
+    tf.dispose([v, saved]);
+  });
+});

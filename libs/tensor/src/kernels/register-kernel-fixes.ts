@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { cpuUnsortedSegmentSumConfig } from './cpu-unsorted-segment-sum.ts';
 import { wasmBatchMatMulConfig } from './wasm-batch-mat-mul.ts';
+import { wasmIdentityConfig } from './wasm-identity.ts';
 import { wasmUnsortedSegmentSumConfig } from './wasm-unsorted-segment-sum.ts';
 
 /** Which fixes are registered, per backend (so doctor can report them and tests can check them). */
@@ -29,7 +30,7 @@ export function registerCpuKernelFixes(): void {
 }
 
 /**
- * Registers the wasm backend's UnsortedSegmentSum and the transposed BatchMatMul fast path. Must run after
+ * Registers the wasm backend's UnsortedSegmentSum, the transposed BatchMatMul fast path and a zero-copy Identity. Must run after
  * `@tensorflow/tfjs-backend-wasm` is imported (its kernels are registered on import). Idempotent.
  */
 export function registerWasmKernelFixes(): void {
@@ -38,6 +39,7 @@ export function registerWasmKernelFixes(): void {
   if (!stockMatMul) throw new Error('wasm kernels are not registered: import @tensorflow/tfjs-backend-wasm first');
   replaceKernel(wasmUnsortedSegmentSumConfig);
   replaceKernel(wasmBatchMatMulConfig(stockMatMul));
-  REGISTERED_FIXES['wasm'] = ['UnsortedSegmentSum (JS on the wasm heap)', 'BatchMatMul transposeA/transposeB fast path'];
+  replaceKernel(wasmIdentityConfig);
+  REGISTERED_FIXES['wasm'] = ['UnsortedSegmentSum (JS on the wasm heap)', 'BatchMatMul transposeA/transposeB fast path', 'Identity shares its buffer (no copy per saved tensor)'];
   done.add('wasm');
 }
