@@ -24,19 +24,23 @@ describe('workbench bench model', () => {
     expect(d.trainStepCpuMs).toBeGreaterThan(0);
     expect(d.inferenceCpuMs).toBeGreaterThan(0);
     expect(d.trainTokensPerSecond).toBeCloseTo((2 * 8 * 1000) / d.trainStepMs, 6);
-    expect(d.optimizer).toMatch(/adam/i);
+    expect(d.optimizer).toMatch(/^AdamW \(workbench trainStep/);
     expect(d.kernels.map((k: { kernel: string }) => k.kernel)).toContain('BatchMatMul');
     expect(d.embeddingGradientMs).toBeGreaterThanOrEqual(0);
     expect(d.matmulGflops).toBeNull();
   }, 300000); // minutes when every core is busy, seconds otherwise
 
   it('prints a readable summary, and rejects heads that do not divide hidden (usage, exit 2)', async () => {
-    const r = await runIn(['bench', 'model', ...SMALL, '--no-profile']);
+    const r = await runIn(['bench', 'model', ...SMALL, '--no-profile', '--optimizer', 'tfjs-adam']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^optimizer\s+tf\.train\.adam/m);
     expect(r.stdout).toMatch(/^train step\s+\d/m);
     expect(r.stdout).toMatch(/sequences\/s/);
     const bad = await runIn(['bench', 'model', '--hidden', '32', '--heads', '3']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--hidden 32 is not divisible by --heads 3');
+    const typo = await runIn(['bench', 'model', '--optimizer', 'adamv']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/unknown --optimizer 'adamv'.*adamw/);
   }, 300000);
 });

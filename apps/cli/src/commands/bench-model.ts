@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { WorkbenchError } from '@workbench/core';
-import { DEFAULT_TRANSFORMER_BENCH, benchTransformer, tfjsAdam, type TransformerBenchResult } from '@workbench/model';
+import { WorkbenchError, didYouMeanSuffix } from '@workbench/core';
+import { DEFAULT_TRANSFORMER_BENCH, benchTransformer, tfjsAdam, type BenchOptimizer, type TransformerBenchResult } from '@workbench/model';
 import { initBackend } from '@workbench/tensor';
 import type { CliCommand } from '../command.ts';
 import { positiveInt } from '../options.ts';
@@ -15,10 +15,17 @@ interface BenchModelOpts {
   seq: number;
   runs: number;
   warmup: number;
+  optimizer: string;
   json?: boolean;
   profile: boolean;
   calibrate: boolean;
 }
+
+/** The train steps `--optimizer` chooses from; undefined: benchTransformer's default, the methods' own step. */
+const OPTIMIZERS: Record<string, (() => BenchOptimizer) | undefined> = {
+  adamw: undefined,
+  'tfjs-adam': () => tfjsAdam(1e-4),
+};
 
 const f0 = (x: number): string => Math.round(x).toLocaleString('en-US');
 
@@ -61,6 +68,7 @@ export const benchModelCommand: CliCommand = {
       .option('--seq <n>', 'tokens per sequence', positiveInt('--seq'), d.seq)
       .option('--runs <n>', 'timed runs (median reported)', positiveInt('--runs'), d.runs)
       .option('--warmup <n>', 'untimed runs first', positiveInt('--warmup'), d.warmup)
+      .option('--optimizer <name>', 'train step: adamw (the methods\' trainStep with AdamW and clipping) or tfjs-adam (tf.train.adam, for comparison)', 'adamw')
       .option('--no-profile', 'skip the per-kernel profile of one extra step')
       .option('--no-calibrate', 'skip the 1024^3 matmul that shows how busy the machine is')
       .option('--json', 'print JSON')
@@ -68,10 +76,15 @@ export const benchModelCommand: CliCommand = {
         if (opts.hidden % opts.heads !== 0) {
           throw new WorkbenchError('CLI_USAGE', `--hidden ${opts.hidden} is not divisible by --heads ${opts.heads}`, { where: { source: '--heads' } });
         }
+        if (!Object.hasOwn(OPTIMIZERS, opts.optimizer)) {
+          throw new WorkbenchError('CLI_USAGE', `unknown --optimizer '${opts.optimizer}'${didYouMeanSuffix(opts.optimizer, Object.keys(OPTIMIZERS))}; valid values: ${Object.keys(OPTIMIZERS).join(', ')}`, {
+            where: { source: '--optimizer' },
+          });
+        }
         await initBackend({ env: io.env });
         const result = await benchTransformer(
           { layers: opts.layers, hidden: opts.hidden, heads: opts.heads, ffn: opts.ffn, vocab: opts.vocab, batch: opts.batch, seq: opts.seq, runs: opts.runs, warmup: opts.warmup, profile: opts.profile, calibrate: opts.calibrate },
-          () => tfjsAdam(1e-4),
+          OPTIMIZERS[opts.optimizer],
         );
         if (opts.json) io.out(JSON.stringify(result, null, 2));
         else for (const line of text(result)) io.out(line);

@@ -1,5 +1,7 @@
 import { Rng } from '@workbench/core';
 import { currentBackend, median, tf } from '@workbench/tensor';
+import { AdamW } from '../training/adamw.ts';
+import { trainStep as workbenchTrainStep } from '../training/train-step.ts';
 import { parameterCount } from './parameter-specs.ts';
 import { TransformerEncoder } from './transformer-encoder.ts';
 import type { TransformerConfig } from './transformer-config.ts';
@@ -48,7 +50,20 @@ export interface BenchOptimizer {
   dispose(): void;
 }
 
-/** tfjs's Adam (no weight decay): the fallback while no AdamW is passed. */
+/**
+ * The training step every method runs (`trainStep`): gradients with the low-memory backward pass, NaN check,
+ * global-norm clipping and the workbench AdamW (decoupled weight decay, HF's no-decay rule). The default.
+ */
+export function workbenchAdamW(lr = 1e-4, clipNorm = 1): BenchOptimizer {
+  const opt = new AdamW({ lr });
+  return {
+    name: `AdamW (workbench trainStep: weight decay ${opt.config.weightDecay}, clip ${clipNorm})`,
+    step: (loss, variables) => workbenchTrainStep(loss, variables, opt, { clipNorm }).loss,
+    dispose: () => opt.dispose(),
+  };
+}
+
+/** tfjs's Adam (no weight decay, no clipping, tfjs's own backward pass): for comparison. */
 export function tfjsAdam(lr = 1e-4): BenchOptimizer {
   const opt = tf.train.adam(lr);
   return {
@@ -93,10 +108,11 @@ export interface TransformerBenchResult {
 
 /**
  * Times a BERT-style encoder with a multi-label BCE head on random token ids (all positions real): the median
- * train step (forward + backward + optimizer update, loss read back) and the median inference batch.
+ * train step (forward + backward + optimizer update, loss read back; by default the methods' own step with
+ * AdamW, see workbenchAdamW) and the median inference batch.
  * Nothing leaks: every tensor is freed before returning.
  */
-export async function benchTransformer(options: TransformerBenchOptions = {}, makeOptimizer: () => BenchOptimizer = () => tfjsAdam()): Promise<TransformerBenchResult> {
+export async function benchTransformer(options: TransformerBenchOptions = {}, makeOptimizer: () => BenchOptimizer = () => workbenchAdamW()): Promise<TransformerBenchResult> {
   const o = { ...DEFAULT_TRANSFORMER_BENCH, ...options };
   const config: TransformerConfig = {
     numLayers: o.layers,
