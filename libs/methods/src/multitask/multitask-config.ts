@@ -59,6 +59,8 @@ export interface MultitaskConfig {
   backbone: MultitaskBackboneConfig;
   optim: { lr: number; epochs: number; batchSize: number; weightDecay: number; warmupRatio: number; clipNorm: number };
   sampling: SamplingConfig;
+  /** Start each classification head's bias at its training labels' prior (see `initBiasFromPriors`). */
+  priorBias: boolean;
   eval: { batchSize: number; saveCheckpoint: boolean; benchInputs: number };
 }
 
@@ -75,6 +77,7 @@ export const DEFAULT_MULTITASK_CONFIG: MultitaskConfig = {
   // lr 3e-3: best of {1e-3, 3e-3} on the debtags-dev validation hold-out for both tiny backbones from scratch.
   optim: { lr: 3e-3, epochs: 3, batchSize: 32, weightDecay: 0.01, warmupRatio: 0.1, clipNorm: 1 },
   sampling: { mode: 'mixed', ratio: 'proportional' },
+  priorBias: true,
   eval: { batchSize: 64, saveCheckpoint: true, benchInputs: 64 },
 };
 

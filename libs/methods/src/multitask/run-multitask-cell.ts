@@ -6,6 +6,7 @@ import type { MultitaskConfig } from './multitask-config.ts';
 import { MULTITASK_METHODS } from './multitask-methods.ts';
 import { MultitaskModel } from './multitask-model.ts';
 import { encoderConfigOf, modelWeightsBytes, type ModelsManifest } from './model-artifacts.ts';
+import { initBiasFromPriors } from './prior-bias.ts';
 import { prepareMultitaskData } from './task-data.ts';
 import { taskMetrics } from './task-metrics.ts';
 import { trainMultitask } from './train-multitask.ts';
@@ -67,6 +68,7 @@ export async function runMultitaskCell(options: RunMultitaskOptions): Promise<Mu
     // The same init seed for every method: a single-task model starts where the multi-task backbone does.
     const model = new MultitaskModel(backbone.createEncoder(rng.derive('init').seedInt()), tasks, backbone.padId, rng.derive('heads').seedInt(), config.backbone.pooling);
     try {
+      if (config.priorBias) initBiasFromPriors(model, tasks, data.train.targets);
       const stage = groups.length === 1 ? 'train' : `train.${tasks[0]?.name}`;
       await trainMultitask({ model, tasks, encoded: train, targets: data.train.targets, config, rng: rng.derive(`model${i}`), logger, stage, signal: options.signal, onProgress: options.onProgress });
       if (val && validationSplit) {
