@@ -3,17 +3,16 @@
  * draw its marks, the console must stay free of errors, and the page must make no network request at all
  * (everything is inlined). Screenshots land in libs/report/test-output/ (gitignored) for a human look.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openStore } from '@workbench/tracking';
 import { chromium, type Browser } from 'playwright-core';
-import { renderSweepReport, type RenderedReport } from '../src/index.ts';
+import { CHROMIUM_FLAGS, checkReportInBrowser, renderSweepReport, type RenderedReport } from '../src/index.ts';
 import { writeSyntheticSweep } from '../src/synthetic-sweep.ts';
 
 const OUTPUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-output');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 let dir: string;
 let rendered: RenderedReport;
@@ -87,4 +86,18 @@ test('every chart draws its marks, no console error, no network request', async 
   expect(problems).toEqual([]);
   expect(requests).toEqual([]);
   await page.close();
+});
+
+test('checkReportInBrowser (workbench report check): passes this report, screenshots; names what breaks a tampered one', async () => {
+  const ok = await checkReportInBrowser(rendered.html, { screenshotsDir: join(OUTPUT, 'check') });
+  expect(ok.failures).toEqual([]);
+  expect(ok.charts.map((c) => c.name)).toEqual(['map-vs-availability', 'scenario-bars', 'per-label-ap', 'learning-curves', 'wall-time', 'ablation-table']);
+  for (const c of ok.charts) expect(c.marks).toBeGreaterThan(0);
+  expect(ok.tables['summary']).toBe(2 * 3 * 3);
+  expect(ok.screenshots).toHaveLength(7);
+  // A chart whose data field does not exist draws nothing; a script logs an error.
+  const bad = join(dir, 'tampered.html');
+  writeFileSync(bad, readFileSync(rendered.html, 'utf8').replace('<div id="chart-wall-time"', '<script>console.error("boom")</script><div id="chart-wall-time"').replace(/("wall-time":\{[^]*?"data":\{"values":)\[[^\]]*\]/, '$1[]'));
+  const c = await checkReportInBrowser(bad);
+  expect(c.failures).toEqual(['chart wall-time: drew no data mark', 'console error: boom', expect.stringMatching(/^console warning: .*Infinite extent/)]);
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '@workbench/tracking';
@@ -68,6 +68,19 @@ describe('workbench report', () => {
     const md = readFileSync(join(cwd, 'rep3', 'report.md'), 'utf8');
     expect(md).toContain('| d | keep10 | source-only † ⚠ |');
     expect(md).toContain("inferred from the method's declared dependsOn");
+  });
+
+  it('check <report.html>: recomputes the main table from the store the report names; exit 1 on a difference', async () => {
+    const r = await runIn(cwd, ['report', 'check', 'rep/report.html', '--no-browser']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^PASS recomputation of .*rep\/report\.html from the store: 2 summary rows, 40 numbers compared \(2 bootstrap estimates/);
+    const html = join(cwd, 'rep', 'report.html');
+    writeFileSync(html, readFileSync(html, 'utf8').replace(/(data-name="summary">[\s\S]*?<td class="num" data-v=")2(">)/, '$13$2'));
+    const bad = await runIn(cwd, ['report', 'check', 'rep/report.html', '--no-browser']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('failure: dallmi on d / keep30: 3 seeds in the table, 2 FINISHED runs in the store');
+    expect((await runIn(cwd, ['report', 'check', 'nope/report.html', '--no-browser'])).code).toBe(1);
   });
 
   it('neither or both of --sweep/--experiment: usage error (exit 2)', async () => {

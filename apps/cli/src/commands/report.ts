@@ -1,8 +1,10 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { WorkbenchError } from '@workbench/core';
 import { METHODS } from '@workbench/methods';
-import type { CliCommand } from '../command.ts';
+import { TrackingReader } from '@workbench/tracking';
+import { exitState, type CliCommand, type CliIO } from '../command.ts';
 import { positiveInt } from '../options.ts';
 
 interface ReportFlags {
@@ -25,9 +27,10 @@ function confidence(value: string): number {
 /** `workbench report`: the comparison report (HTML, Markdown, CSV, SVG) of a sweep or an experiment. */
 export const reportCommand: CliCommand = {
   register(program, io) {
-    program
-      .command('report')
-      .description('comparison report of a sweep (parent run) or an experiment: tables over seeds with intervals, charts, self-contained HTML')
+    const report = program.command('report').description('comparison report of a sweep (parent run) or an experiment: tables over seeds with intervals, charts, self-contained HTML');
+    report
+      .command('render', { isDefault: true })
+      .description('render the report (the default: `workbench report --sweep <run_id>`)')
       .option('--sweep <run_id>', "the sweep's parent run id")
       .option('--experiment <name>', 'every cell run of an experiment (name or id)')
       .option('--out <dir>', 'output folder (default: reports/<sweep id or experiment>)')
@@ -71,5 +74,47 @@ export const reportCommand: CliCommand = {
         io.out(`  markdown ${r.markdown}; tables ${join(r.outDir, 'tables')}; charts ${join(r.outDir, 'charts')}`);
         if (r.loggedTo) io.out(`  logged as artifacts of run ${r.loggedTo} under report/`);
       });
+    report
+      .command('check <report_html>')
+      .description('check a rendered report: opens it in headless chromium (every chart drew marks, no console error, no network request; screenshots) and recomputes its main table from the tracking store')
+      .option('--tracking-uri <uri>', 'the store to recompute from (default: the one the report was rendered from, in report.json)')
+      .option('--screenshots <dir>', 'where the screenshots go (default: <report dir>/check)')
+      .option('--chromium <path>', "chromium binary (default: $CHROMIUM or Debian's /usr/bin/chromium)")
+      .option('--no-browser', 'skip the browser check')
+      .option('--no-recompute', 'skip the recomputation from the store')
+      .action(async (html: string, flags: { trackingUri?: string; screenshots?: string; chromium?: string; browser: boolean; recompute: boolean }) => {
+        exitState.code = (await checkReport(html, flags, io)) ? 0 : 1;
+      });
   },
 };
+
+/** `workbench report check`: both checks, a summary line each; false when either failed. */
+async function checkReport(html: string, flags: { trackingUri?: string; screenshots?: string; chromium?: string; browser: boolean; recompute: boolean }, io: CliIO): Promise<boolean> {
+  const mod = await import('@workbench/report');
+  let ok = true;
+  if (flags.browser) {
+    const c = await mod.checkReportInBrowser(html, { screenshotsDir: flags.screenshots ?? join(dirname(resolve(html)), 'check'), chromium: flags.chromium, env: io.env });
+    for (const line of mod.describeBrowserCheck(c)) io.out(line);
+    ok &&= c.failures.length === 0;
+  }
+  if (flags.recompute) {
+    let uri = flags.trackingUri;
+    if (uri === undefined) {
+      const json = join(dirname(resolve(html)), 'report.json');
+      try {
+        uri = (JSON.parse(readFileSync(json, 'utf8')) as { storeUri?: string }).storeUri;
+      } catch (e) {
+        throw new WorkbenchError('IO', `cannot read ${json} (written beside every report.html): ${(e as Error).message}`, { where: { file: json } });
+      }
+    }
+    const reader = await TrackingReader.open({ uri, env: io.env, readOnly: true });
+    try {
+      const c = await mod.recomputeReportFromStore(html, reader.store);
+      for (const line of mod.describeRecomputeCheck(c)) io.out(line);
+      ok &&= c.failures.length === 0;
+    } finally {
+      await reader.close();
+    }
+  }
+  return ok;
+}
