@@ -43,7 +43,7 @@ export { runMultitaskCell } from './multitask/run-multitask-cell.ts';
 export type { RunMultitaskOptions, MultitaskResult } from './multitask/run-multitask-cell.ts';
 export { loadManifestModel } from './multitask/model-artifacts.ts';
 export type { ModelsManifest } from './multitask/model-artifacts.ts';
-export { servingLatency, liveTensorBytes, DEFAULT_LATENCY } from './multitask/serving-latency.ts';
+export { servingLatency, latencyStats, liveTensorBytes, DEFAULT_LATENCY } from './multitask/serving-latency.ts';
 export type { LatencyOptions, LatencyResult } from './multitask/serving-latency.ts';
 export { benchMixupOverhead } from './bench-mixup.ts';
 export type { MixupBenchOptions, MixupBenchResult } from './bench-mixup.ts';

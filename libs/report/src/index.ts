@@ -26,6 +26,7 @@ export { expandSharedRuns, readSweepCells, labelScenarios, dependsOnScenario, SW
 export type { SweepCellEntry, Coverage, SharedRunsResult } from './shared-runs.ts';
 export { writeSyntheticSweep } from './synthetic-sweep.ts';
 export type { SyntheticSweepSpec, SyntheticSweep, SyntheticCell } from './synthetic-sweep.ts';
+export * from './multitask-api.ts';
 export { checkReportInBrowser, describeBrowserCheck, CHROMIUM_FLAGS, DEFAULT_CHROMIUM } from './browser-check.ts';
 export type { BrowserCheck, BrowserCheckOptions, ChartCheck } from './browser-check.ts';
 export { recomputeReportFromStore, describeRecomputeCheck, htmlTable } from './recompute-check.ts';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,4 +44,48 @@ describe('workbench run-multitask and bench latency', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no models\/manifest.json artifact/);
   });
+
+  it('a study file: cells, latency logged round-robin into the runs, then the report (table + chart) rendered from the store', () => {
+    const file = join(tmp, 'study.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: tiny-study',
+        'description: two cells of a synthetic study',
+        'experiment: tiny-study',
+        'study: multitask',
+        'base:',
+        `  dataset: ${dataset}`,
+        '  tasks: [{name: labels}]',
+        '  backbone: {kind: decoder, vocabSize: 150, maxLength: 16, overrides: {numLayers: 1, hiddenSize: 16, numHeads: 2, intermediateSize: 32}}',
+        '  optim: {epochs: 1}',
+        'grid:',
+        '  method: [single-task, multi-task]',
+        'seeds: [0]',
+      ].join('\n'),
+    );
+    const out = join(tmp, 'report');
+    const r = cli(['run-multitask', '--config', file, '--tracking-uri', uri, '--quiet', '--report', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/report of 2 of 2 cells/);
+    const before = readFileSync(join(out, 'multitask.md'), 'utf8');
+    expect(before).toMatch(/\| decoder \| single-task \| 1 \| \d\.\d{3} \|/);
+    expect(before).toContain('latency: not measured yet');
+    const b = cli(['bench', 'latency', '--experiment', 'tiny-study', '--tracking-uri', uri, '--warmup', '1', '--requests', '2', '--rounds', '2', '--batch-sizes', '1,4', '--log']);
+    expect(b.code).toBe(0);
+    expect(b.stdout).toMatch(/load average \(1, 5, 15 min\): before [\d.]+ [\d.]+ [\d.]+/);
+    const again = cli(['run-multitask', '--config', file, '--tracking-uri', uri, '--report-only', '--report', out]);
+    expect(again.code).toBe(0);
+    const md = readFileSync(join(out, 'multitask.md'), 'utf8');
+    expect(md).toContain('p50 b=1 (ms) | p95 b=1 (ms) | p50 b=4 (ms) | p95 b=4 (ms) | parameters |');
+    expect(md).toMatch(/latency: wasm; 2 requests in 2 round-robin rounds after 1 warm-up; load average before/);
+    expect(md).toMatch(/\| decoder \| parameters \| 0 \| 1\.000 \| 1 \|/);
+    const html = readFileSync(join(out, 'multitask.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(JSON.parse(readFileSync(join(out, 'multitask.vl.json'), 'utf8')).vconcat).toHaveLength(2);
+    const usage = cli(['run-multitask', '--report-only', '--tracking-uri', uri]);
+    expect(usage.code).not.toBe(0);
+    expect(usage.stderr).toMatch(/need a study file/);
+  });
 });
+

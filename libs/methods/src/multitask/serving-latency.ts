@@ -19,7 +19,7 @@ export interface LatencyResult {
   parameters: number;
   /** Bytes of the models' weights as float32 tensors. */
   weightBytes: number;
-  perBatch: { batchSize: number; p50Ms: number; p95Ms: number; meanMs: number; requests: number }[];
+  perBatch: { batchSize: number; p50Ms: number; p95Ms: number; meanMs: number; requests: number; /** Every timed request, in order (to pool rounds). */ timesMs: number[] }[];
 }
 
 /**
@@ -43,10 +43,15 @@ export function servingLatency(models: readonly MultitaskModel[], inputs: readon
       request(b);
       times.push(performance.now() - t0);
     }
-    perBatch.push({ batchSize: b, p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95), meanMs: times.reduce((a, c) => a + c, 0) / times.length, requests: times.length });
+    perBatch.push({ ...latencyStats(times), batchSize: b, timesMs: times });
   }
   const parameters = models.reduce((n, m) => n + m.parameterCount(), 0);
   return { models: models.length, tasks: models.reduce((n, m) => n + m.heads.size, 0), parameters, weightBytes: parameters * 4, perBatch };
+}
+
+/** p50, p95 and mean of request times (ms), and their count. */
+export function latencyStats(times: readonly number[]): { p50Ms: number; p95Ms: number; meanMs: number; requests: number } {
+  return { p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95), meanMs: times.reduce((a, c) => a + c, 0) / times.length, requests: times.length };
 }
 
 /** Bytes held by live tensors now (tfjs's count), for the memory a set of loaded models takes. */
