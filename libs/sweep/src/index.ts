@@ -13,5 +13,8 @@ export { SweepProgress, formatDuration } from './sweep-progress.ts';
 export type { ProgressSink } from './sweep-progress.ts';
 export { runSweep, expandWithDatasets, specHash, cellTable, summary, SWEEP_TAGS, SWEEP_ARTIFACTS } from './run-sweep.ts';
 export type { RunSweepOptions, SweepResult, SweepCellResult, CellResultStatus } from './run-sweep.ts';
+export { SweepTimings, timingLines } from './sweep-timings.ts';
+export type { SweepTimingsRecord, CellTiming, WorkerTiming } from './sweep-timings.ts';
+export { CellMemoCache } from './cell-memo-cache.ts';
 export { WorkerPool } from './worker-pool.ts';
 export type { CellOutcome, PoolEvents, PoolOptions } from './worker-pool.ts';

@@ -9,6 +9,8 @@ import { parseCellFilter } from './cell-filter.ts';
 import { expandSweep, type ExpandedSweep, type SweepCell } from './expand-sweep.ts';
 import { planCells, runsByConfigHash, type CellState, type PlannedCell } from './sweep-plan.ts';
 import { SweepProgress, formatDuration, type ProgressSink } from './sweep-progress.ts';
+import { SweepScheduler } from './sweep-scheduler.ts';
+import { SweepTimings, timingLines, type SweepTimingsRecord } from './sweep-timings.ts';
 import type { SweepSpec } from './sweep-spec.ts';
 import { WorkerPool, type CellOutcome } from './worker-pool.ts';
 
@@ -23,6 +25,8 @@ export const SWEEP_TAGS = {
 export const SWEEP_ARTIFACTS = {
   /** Every cell of the sweep with its state and the run that holds its result (also cells skipped as done). */
   cells: 'sweep/cells.json',
+  /** Where the wall time went (see SweepTimings). */
+  timings: 'sweep/timings.json',
 } as const;
 
 export interface RunSweepOptions {
@@ -84,6 +88,8 @@ export interface SweepResult {
   /** 0 all good, 1 a cell failed, 130 interrupted. */
   exitCode: number;
   reportPath?: string;
+  /** Where the time went (absent in a dry run). */
+  timings?: SweepTimingsRecord;
 }
 
 /** The hash of what a spec asks for (not where it lives), tagged on the parent run. */
@@ -122,11 +128,13 @@ export async function expandWithDatasets(spec: SweepSpec, datasetsDir?: string):
  */
 export async function runSweep(spec: SweepSpec, options: RunSweepOptions = {}): Promise<SweepResult> {
   const t0 = performance.now();
+  const timings = new SweepTimings();
   const env = options.env ?? process.env;
   const out = options.out ?? ((s: string) => process.stdout.write(`${s}\n`));
   const sink = options.progress ?? { write: (s: string) => process.stderr.write(s), isTTY: Boolean(process.stderr.isTTY), columns: process.stderr.columns };
   const cacheDir = resolve(options.cacheDir ?? '.workbench/cache');
   const expanded = await expandWithDatasets(spec, options.datasetsDir);
+  timings.lap('expand');
   let cells = expanded.cells;
   if (options.filter !== undefined) {
     const filter = parseCellFilter(options.filter);
@@ -142,6 +150,7 @@ export async function runSweep(spec: SweepSpec, options: RunSweepOptions = {}): 
     const runs = existing ? await runsByConfigHash(store, [existing.experimentId]) : new Map();
     const plan = planCells(cells, runs, { gitCommit: git?.commit, rerunStale: options.rerunStale ?? false });
     const workers = Math.max(1, Math.min(options.workers ?? spec.workers ?? availableParallelism(), Math.max(1, plan.filter((p) => p.run).length)));
+    timings.lap('store');
 
     if (options.dryRun) {
       for (const line of cellTable(expanded, plan, options.rerunStale ?? false)) out(line);
@@ -157,7 +166,7 @@ export async function runSweep(spec: SweepSpec, options: RunSweepOptions = {}): 
         exitCode: 0,
       };
     }
-    return await execute({ spec, expanded, plan, workers, tracker, git, cacheDir, env, out, sink, options, t0 });
+    return await execute({ spec, expanded, plan, workers, tracker, git, cacheDir, env, out, sink, options, t0, timings });
   } finally {
     await tracker.close();
   }
@@ -176,10 +185,11 @@ interface ExecuteContext {
   sink: ProgressSink;
   options: RunSweepOptions;
   t0: number;
+  timings: SweepTimings;
 }
 
 async function execute(ctx: ExecuteContext): Promise<SweepResult> {
-  const { spec, plan, workers, tracker, git, options, out } = ctx;
+  const { spec, plan, workers, tracker, git, options, out, timings } = ctx;
   const hash = specHash(spec);
   const toRun = plan.filter((p) => p.run);
   const tags = { [SWEEP_TAGS.sweep]: spec.name, [SWEEP_TAGS.role]: 'parent', [SWEEP_TAGS.specHash]: hash, 'workbench.sweep.cells': String(plan.length), ...(spec.description ? { [MLFLOW_TAGS.note]: spec.description } : {}) };
@@ -219,7 +229,8 @@ async function execute(ctx: ExecuteContext): Promise<SweepResult> {
 
   try {
     if (toRun.length > 0 && !options.signal?.aborted) {
-      const scheduler = new Scheduler(toRun.map((p) => p.cell), new StageCache(ctx.cacheDir), ctx.expanded);
+      const cache = new StageCache(ctx.cacheDir);
+      const scheduler = new SweepScheduler(toRun.map((p) => p.cell), (c) => stage1KeyOf(ctx.expanded, c), (key) => cache.has('stage1', key));
       pool = new WorkerPool({
         workers,
         init: {
@@ -236,18 +247,22 @@ async function execute(ctx: ExecuteContext): Promise<SweepResult> {
         },
         next: (w) => {
           const cell = scheduler.next();
-          if (cell) progress.cellStarted(w, cell.label);
+          if (cell) {
+            progress.cellStarted(w, cell.label);
+            timings.cellStarted(w);
+          }
           return cell;
         },
         events: {
-          onReady: () => undefined,
+          onReady: (w) => timings.workerReady(w),
           onStarted: (_w, cell, runId) => {
             const r = results.get(cell.id);
             if (r) r.runId = runId;
           },
           onProgress: (w, _cell, p) => progress.progress(w, p),
           onOutcome: (w, cell, outcome) => {
-            scheduler.ended(cell);
+            scheduler.ended(cell, { finished: outcome.kind === 'finished', seconds: outcome.seconds, phases: outcome.phases });
+            timings.cellEnded(w, cell, outcome.kind, outcome.phases);
             const r = results.get(cell.id) as SweepCellResult;
             record(r, outcome);
             progress.cellEnded(w, outcome.kind === 'finished', outcome.seconds, outcomeLine(cell, outcome));
@@ -256,7 +271,11 @@ async function execute(ctx: ExecuteContext): Promise<SweepResult> {
           onWorkerDied: (_w, reason) => progress.log(`warning: ${reason}`),
         },
       });
+      timings.poolStarted(workers);
       await pool.run();
+      timings.lap('pool');
+    } else {
+      timings.lap('setup');
     }
   } finally {
     progress.stop();
@@ -274,6 +293,7 @@ async function execute(ctx: ExecuteContext): Promise<SweepResult> {
   await parent.logArtifactBytes(SWEEP_ARTIFACTS.cells, `${JSON.stringify(cells.map((c) => ({ ...c, config: ctx.expanded.cells.find((x) => x.id === c.id)?.config })), null, 2)}\n`);
   await parent.logMetrics({ 'sweep.cells': cells.length, 'sweep.finished': finished, 'sweep.skipped': skipped, 'sweep.failed': failed, 'sweep.wall_seconds': seconds }, 0);
   await parent.end(interrupted ? 'KILLED' : failed > 0 ? 'FAILED' : 'FINISHED');
+  timings.lap('finish');
   const result: SweepResult = {
     name: spec.name,
     experiment: spec.experiment,
@@ -291,7 +311,12 @@ async function execute(ctx: ExecuteContext): Promise<SweepResult> {
     } catch (e) {
       out(`warning: the report could not be rendered: ${(e as Error).message}`);
     }
+    timings.lap('report');
   }
+  // Written last (to the ended parent run, as the report writes its files), so that the report's time is in it.
+  result.timings = timings.record();
+  result.seconds = result.timings.wall;
+  await ctx.tracker.store.putArtifact(parent.runId, SWEEP_ARTIFACTS.timings, `${JSON.stringify(result.timings, null, 2)}\n`);
   for (const line of summary(result, options.resumeCommand)) out(line);
   return result;
 }
@@ -356,64 +381,16 @@ export function summary(r: SweepResult, resumeCommand?: string): string[] {
   }
   if (r.parentRunId) lines.push(`parent run: ${r.parentRunId} (experiment '${r.experiment}')`);
   if (r.reportPath) lines.push(`report: ${r.reportPath}`);
+  if (r.timings && r.cells.some((c) => c.status !== 'done' && c.status !== 'stale')) lines.push(...timingLines(r.timings));
   lines.push(`browse: mlflow ui --backend-store-uri ${r.trackingUri}`);
   if ((r.interrupted || r.failed > 0) && resumeCommand) lines.push(`resume: ${resumeCommand}`);
   return lines;
 }
 
-/**
- * Hands out cells so that workers rarely wait on a stage-1 lock: cells are ordered round-robin over their
- * stage-1 keys (the first cell of every key first), and while one worker trains a key's stage 1, the others
- * take cells of other keys when there are any.
- */
-class Scheduler {
-  private readonly queue: SweepCell[];
-  private readonly keyOf = new Map<string, string>();
-  private readonly ready = new Set<string>();
-  private readonly training = new Set<string>();
-
-  constructor(cells: SweepCell[], cache: StageCache, e: ExpandedSweep) {
-    const digestOf = new Map<string, string>();
-    const rank = new Map<string, number>();
-    const seen = new Map<string, number>();
-    for (const c of cells) {
-      if (METHODS.get(c.config.method).startsFrom !== 'source') continue;
-      const digest = digestOf.get(c.config.dataset) ?? datasetDigestOf(e, c);
-      digestOf.set(c.config.dataset, digest);
-      const key = stage1Key(c.config, digest);
-      this.keyOf.set(c.id, key);
-      if (cache.has('stage1', key)) this.ready.add(key);
-      const n = seen.get(key) ?? 0;
-      seen.set(key, n + 1);
-      rank.set(c.id, n);
-    }
-    this.queue = cells.map((c, i) => ({ c, i })).sort((a, b) => (rank.get(a.c.id) ?? 0) - (rank.get(b.c.id) ?? 0) || a.i - b.i).map((x) => x.c);
-  }
-
-  next(): SweepCell | undefined {
-    let i = this.queue.findIndex((c) => {
-      const key = this.keyOf.get(c.id);
-      return key === undefined || this.ready.has(key) || !this.training.has(key);
-    });
-    if (i < 0) i = this.queue.length > 0 ? 0 : -1;
-    if (i < 0) return undefined;
-    const [cell] = this.queue.splice(i, 1) as [SweepCell];
-    const key = this.keyOf.get(cell.id);
-    if (key !== undefined && !this.ready.has(key)) this.training.add(key);
-    return cell;
-  }
-
-  ended(cell: SweepCell): void {
-    const key = this.keyOf.get(cell.id);
-    if (key === undefined) return;
-    this.training.delete(key);
-    this.ready.add(key);
-  }
-}
-
-/** Stage-1 keys need the dataset digest; the cell id already folds it in, so recover it from the spec's expansion. */
-function datasetDigestOf(e: ExpandedSweep, cell: SweepCell): string {
-  return e.digests.get(cell.config.dataset) ?? '';
+/** The cell's stage-1 key (undefined when its method does not start from stage 1), with its dataset's digest. */
+function stage1KeyOf(e: ExpandedSweep, cell: SweepCell): string | undefined {
+  if (METHODS.get(cell.config.method).startsFrom !== 'source') return undefined;
+  return stage1Key(cell.config, e.digests.get(cell.config.dataset) ?? '');
 }
 
 function specObject(spec: SweepSpec): Record<string, unknown> {

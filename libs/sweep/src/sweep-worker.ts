@@ -2,6 +2,7 @@ import { isWorkbenchError } from '@workbench/core';
 import { runCell, type Progress } from '@workbench/methods';
 import { initBackend } from '@workbench/tensor';
 import { HEARTBEAT_TAGS, MLFLOW_LIMITS, RUN_ARTIFACTS, Tracker, WORKBENCH_TAGS, recordRunMetadata, type StoreRunLogger } from '@workbench/tracking';
+import { CellMemoCache } from './cell-memo-cache.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 /** Progress messages per cell are throttled: a live line needs a few per second, not one per step. */
@@ -25,6 +26,8 @@ export async function runWorker(): Promise<void> {
   let stopping = false;
   const queue: ToWorker[] = [];
   let wake: (() => void) | undefined;
+  // Shared by the cells this worker runs: each pays for a dataset, a backbone and tokenization once.
+  const memo = new CellMemoCache();
 
   const stop = async (): Promise<void> => {
     stopping = true;
@@ -66,7 +69,7 @@ export async function runWorker(): Promise<void> {
     } else if (m.type === 'run') {
       if (!init || !tracker) throw new Error('sweep worker: a cell before init');
       const abort = new AbortController();
-      const done = runOne(m.cell, init, tracker, backend, tfjsVersion, abort.signal, send);
+      const done = runOne(m.cell, init, tracker, backend, tfjsVersion, memo, abort.signal, send);
       current = { abort, done };
       await done;
       current = undefined;
@@ -83,11 +86,15 @@ async function runOne(
   tracker: Tracker,
   backend: string,
   tfjsVersion: string | undefined,
+  memo: CellMemoCache,
   signal: AbortSignal,
   send: (m: FromWorker) => void,
 ): Promise<void> {
   const t0 = performance.now();
   let run: StoreRunLogger | undefined;
+  // Phases outside runCell: the run's creation and metadata, and its end (the store's flush).
+  const phases: Record<string, number> = {};
+  const since = (t: number): number => Math.round(performance.now() - t) / 1000;
   try {
     run = await tracker.startRun({
       experimentId: init.experimentId,
@@ -105,6 +112,7 @@ async function runOne(
       git: init.git,
       sourceName: 'workbench sweep',
     });
+    phases['run.start'] = since(t0);
     let last = 0;
     const onProgress = (progress: Progress): void => {
       const now = Date.now();
@@ -112,9 +120,11 @@ async function runOne(
       last = now;
       send({ type: 'progress', cellId: cell.id, progress });
     };
-    const result = await runCell({ config: cell.config, logger: run, cacheDir: init.cacheDir, datasetsDir: init.datasetsDir, signal, onProgress });
+    const result = await runCell({ config: cell.config, logger: run, cacheDir: init.cacheDir, datasetsDir: init.datasetsDir, signal, onProgress, memo });
+    const tEnd = performance.now();
     await run.end('FINISHED');
-    send({ type: 'finished', cellId: cell.id, runId: run.runId, metrics: result.record, seconds: (performance.now() - t0) / 1000, stage1Reused: result.stage1?.reused });
+    Object.assign(phases, result.phases, { 'run.end': since(tEnd) });
+    send({ type: 'finished', cellId: cell.id, runId: run.runId, metrics: result.record, seconds: (performance.now() - t0) / 1000, stage1Reused: result.stage1?.reused, phases });
   } catch (e) {
     const killed = signal.aborted;
     const error = messageOf(e);
@@ -126,7 +136,7 @@ async function runOne(
         await run.end(killed ? 'KILLED' : 'FAILED');
       }
     }
-    send({ type: 'failed', cellId: cell.id, runId: run?.runId, error, killed, seconds: (performance.now() - t0) / 1000 });
+    send({ type: 'failed', cellId: cell.id, runId: run?.runId, error, killed, seconds: (performance.now() - t0) / 1000, phases });
   }
 }
 
