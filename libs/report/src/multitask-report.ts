@@ -74,7 +74,7 @@ function tables(summary: MultitaskStudySummary): Table[] {
 export function multitaskChartSpec(runs: readonly MultitaskStudyRun[], summary: MultitaskStudySummary = summarizeMultitaskStudy(runs)): TopLevelSpec {
   const shown = summary.columns.filter((c) => c.group !== 'val');
   const values = runs.flatMap((r) => shown.filter((c) => Number.isFinite(r.metrics[c.key])).map((c) => ({ backbone: r.backbone, method: r.method, seed: r.seed, figure: c.unit ? `${c.label} (${c.unit})` : c.label, group: c.group === 'test' ? 'scores' : 'cost', value: r.metrics[c.key] as number })));
-  const x = { field: 'backbone', type: 'nominal', sort: BACKBONES, title: null };
+  const x = { field: 'backbone', type: 'nominal', sort: BACKBONES, title: null, axis: { labelAngle: 0 } };
   const xOffset = { field: 'method', type: 'nominal', sort: METHODS };
   const panel = (group: string, title: string) => {
     const figures = shown.filter((c) => (c.group === 'test' ? 'scores' : 'cost') === group).map((c) => (c.unit ? `${c.label} (${c.unit})` : c.label));

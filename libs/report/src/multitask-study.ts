@@ -57,7 +57,7 @@ export interface MultitaskStudySummary {
   gaps: string[];
 }
 
-const METRIC_ORDER = ['accuracy', 'f1_macro', 'map_macro', 'map_micro', 'span_f1', 'span_precision', 'span_recall', 'word_accuracy'];
+const METRIC_ORDER = ['accuracy', 'map_macro', 'map_micro', 'f1_macro', 'span_f1', 'span_precision', 'span_recall', 'word_accuracy'];
 const METRIC_LABELS: Record<string, string> = { accuracy: 'accuracy', f1_macro: 'macro F1', map_macro: 'macro mAP', map_micro: 'micro mAP', span_f1: 'span F1', span_precision: 'span P', span_recall: 'span R', word_accuracy: 'word acc.' };
 const METHOD_ORDER = ['single-task', 'multi-task'];
 const BACKBONE_ORDER = ['encoder', 'decoder'];

@@ -196,7 +196,7 @@ async function writeStudyReport(study: StudySpec, flags: RunMultitaskFlags, io: 
     const p = first.run.data.params;
     const c = first.config;
     meta['data'] = `${c.dataset}: train ${p['data.train_rows'] ?? '?'} rows (${(c.trainSplits ?? ['all but test']).join(' + ')} minus a ${c.validationFraction} hold-out), validation ${p['data.validation_rows'] ?? '?'}, test ${p['data.test_rows'] ?? '?'} (${c.testSplit})`;
-    meta['backbones'] = ['encoder', 'decoder'].map((k) => picked.find((x) => x.config.backbone.kind === k)).filter((x) => x !== undefined).map((x) => { const q = x.run.data.params; return `${q['backbone.resolved.family']} ${q['backbone.resolved.layers']} x ${q['backbone.resolved.hidden']} (${q['backbone.resolved.heads']} heads), pooling ${x.config.backbone.pooling}`; }).join('; ');
+    meta['backbones'] = ['encoder', 'decoder'].map((k) => picked.find((x) => x.config.backbone.kind === k)).filter((x) => x !== undefined).map((x) => { const q = x.run.data.params; return `${q['backbone.resolved.family']} ${q['backbone.resolved.layers']} x ${q['backbone.resolved.hidden']} (heads ${q['backbone.resolved.heads']}), pooling ${x.config.backbone.pooling}`; }).join('; ');
     meta['training'] = `${c.optim.epochs} epochs, lr ${c.optim.lr}, batch ${c.optim.batchSize}, warm-up ${c.optim.warmupRatio}, ${c.sampling.mode} batches, ${c.backbone.maxLength} tokens`;
     const latency = picked.map((x) => x.run.data.tags['workbench.latency']).find((t) => t !== undefined);
     meta['latency'] = latency ?? 'not measured yet: npx workbench bench latency --experiment ' + (flags.experiment ?? study.experiment) + ' --log';
