@@ -7,6 +7,7 @@ import { TransformerEncoder } from '../transformer/transformer-encoder.ts';
 import { transformerParameterSpecs } from '../transformer/parameter-specs.ts';
 import { ClassifierHead } from './classifier-head.ts';
 import { configFromHf, type HfConfigJson } from './hf-config.ts';
+import { ROBERTA_CLASSIFIER_OUT, robertaClassifierName } from './roberta-classification-layout.ts';
 import type { LoadedHfModel } from './hf-model.ts';
 import { entryToFloat32, parseSafetensors, type SafetensorsEntry } from './safetensors.ts';
 import { transpose2d } from './transpose-2d.ts';
@@ -28,7 +29,8 @@ const OPTIONAL = /^pooler\./;
 /**
  * Loads a Hugging Face BERT / RoBERTa folder: config.json, model.safetensors (names with or without the
  * 'bert.' / 'roberta.' prefix, old LayerNorm gamma/beta names accepted), `classifier.weight/bias` as a linear
- * head, and the tokenizer files when @workbench/text can read them. Every tensor is checked against the
+ * head (BertForSequenceClassification) or RobertaForSequenceClassification's `classifier.dense` (into the pooler,
+ * with the head's input dropout) + `classifier.out_proj` (the linear head), and the tokenizer files when @workbench/text can read them. Every tensor is checked against the
  * architecture in config.json: a missing or mis-shaped tensor is an error naming it with the expected and the
  * found shape; tensors the model does not use are returned and warned about.
  */
@@ -100,35 +102,42 @@ export async function loadHfModel(folder: string, options: LoadHfModelOptions = 
   };
   let head: ClassifierHead | undefined;
   let encoder: TransformerEncoder | undefined;
+  const robertaHead = config.modelType === 'roberta' && byName.has(`${ROBERTA_CLASSIFIER_OUT}.weight`);
+  const classifierDropout = typeof hfConfig['classifier_dropout'] === 'number' ? hfConfig['classifier_dropout'] : config.hiddenDropout;
   try {
     for (const spec of specs) {
-      const t = load(spec.name, spec.hfShape, spec.transposed);
+      // In the RoBERTa classification layout the pooler is the head's dense layer: required, under its head name.
+      const alias = robertaHead ? robertaClassifierName(spec.name) : undefined;
+      const t = load(alias ?? spec.name, spec.hfShape, spec.transposed);
       if (t) {
         initial.set(spec.name, t);
-      } else if (OPTIONAL.test(spec.name)) {
+      } else if (!alias && OPTIONAL.test(spec.name)) {
         initializedTensors.push(spec.name);
       } else {
-        throw new WorkbenchError('CHECKPOINT_INVALID', `tensor '${hasPrefix ? prefix : ''}${spec.name}' is missing (expected shape [${spec.hfShape.join(', ')}])`, {
-          where: { file: weightsFile, path: spec.name },
+        const missing = alias ?? `${hasPrefix ? prefix : ''}${spec.name}`;
+        throw new WorkbenchError('CHECKPOINT_INVALID', `tensor '${missing}' is missing (expected shape [${spec.hfShape.join(', ')}])`, {
+          where: { file: weightsFile, path: alias ?? spec.name },
         });
       }
     }
     if (initializedTensors.length) note(`${weightsFile}: ${initializedTensors.join(', ')} not in the checkpoint: newly initialised (as transformers does)`);
     for (const buffer of BUFFERS) if (byName.has(buffer)) used.add(buffer);
     encoder = new TransformerEncoder(config, initial);
+    // RobertaClassificationHead also drops out the <s> features before its dense layer (our pooler).
+    if (robertaHead) encoder.poolerInputDropout = classifierDropout;
 
-    const classifier = byName.get('classifier.weight');
+    const headName = robertaHead ? ROBERTA_CLASSIFIER_OUT : 'classifier';
+    const classifier = byName.get(`${headName}.weight`);
     if (classifier) {
       const numLabels = classifier.entry.shape[0] as number;
-      const kernel = load('classifier.weight', [numLabels, config.hiddenSize], true) as tf.Tensor2D;
-      const bias = load('classifier.bias', [numLabels], false);
+      const kernel = load(`${headName}.weight`, [numLabels, config.hiddenSize], true) as tf.Tensor2D;
+      const bias = load(`${headName}.bias`, [numLabels], false);
       if (!bias) {
         kernel.dispose();
-        throw new WorkbenchError('CHECKPOINT_INVALID', `tensor 'classifier.bias' is missing (expected shape [${numLabels}])`, { where: { file: weightsFile } });
+        throw new WorkbenchError('CHECKPOINT_INVALID', `tensor '${headName}.bias' is missing (expected shape [${numLabels}])`, { where: { file: weightsFile } });
       }
       const kind = hfConfig['problem_type'] === 'multi_label_classification' ? 'multi-label' : 'multi-class';
-      const dropout = typeof hfConfig['classifier_dropout'] === 'number' ? hfConfig['classifier_dropout'] : config.hiddenDropout;
-      head = new ClassifierHead(kind, kernel, bias as tf.Tensor1D, dropout, config.seed);
+      head = new ClassifierHead(kind, kernel, bias as tf.Tensor1D, classifierDropout, config.seed);
       kernel.dispose();
       bias.dispose();
     }

@@ -61,6 +61,12 @@ export class TransformerEncoder implements Encoder {
   readonly specs: readonly ParameterSpec[];
   /** See DEFAULT_ATTENTION_CHUNK_ELEMENTS: a memory/speed knob, not part of the architecture (no effect on results). */
   attentionChunkElements = DEFAULT_ATTENTION_CHUNK_ELEMENTS;
+  /**
+   * Dropout on the first token's features before the pooler's dense layer, in training: 0 for BERT's pooler;
+   * set when a RobertaForSequenceClassification checkpoint is loaded (its classification head, whose dense layer
+   * our pooler holds, starts with dropout).
+   */
+  poolerInputDropout = 0;
   private readonly vars = new Map<string, tf.Variable>();
   private readonly layers: LayerWeights[] = [];
   private readonly dropoutRng: Rng;
@@ -165,12 +171,12 @@ export class TransformerEncoder implements Encoder {
     });
   }
 
-  pool(hidden: tf.Tensor3D, _attentionMask?: tf.Tensor2D): tf.Tensor2D {
+  pool(hidden: tf.Tensor3D, _attentionMask?: tf.Tensor2D, options: { training?: boolean } = {}): tf.Tensor2D {
     this.checkAlive();
     const [batch, , H] = hidden.shape;
     return tf.tidy(() => {
       const cls = hidden.slice([0, 0, 0], [batch, 1, H]).reshape([batch, H]) as tf.Tensor2D;
-      return tf.tanh(this.dense(cls, 'pooler.dense')) as tf.Tensor2D;
+      return tf.tanh(this.dense(this.dropout(cls, this.poolerInputDropout, options.training), 'pooler.dense')) as tf.Tensor2D;
     });
   }
 
@@ -180,7 +186,7 @@ export class TransformerEncoder implements Encoder {
       const training = inputs.training ?? false;
       const emb = this.embed(inputs.inputIds, { tokenTypeIds: inputs.tokenTypeIds, training });
       const lastHiddenState = this.encode(emb, inputs.attentionMask, { training });
-      return { lastHiddenState, poolerOutput: this.pool(lastHiddenState, inputs.attentionMask) };
+      return { lastHiddenState, poolerOutput: this.pool(lastHiddenState, inputs.attentionMask, { training }) };
     });
   }
 
