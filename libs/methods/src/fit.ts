@@ -3,6 +3,7 @@ import { AdamW, linearScheduleFromRatio, trainStep } from '@workbench/model';
 import { tf } from '@workbench/tensor';
 import type { OptimConfig } from './cell-config.ts';
 import type { MethodEnvironment } from './method.ts';
+import { bucketBatchesByLength, type TokenIds } from './token-batch.ts';
 
 export interface FitOptions {
   /** Names the stage in metric keys (`<stage>.train_loss`) and progress lines. */
@@ -14,6 +15,11 @@ export interface FitOptions {
   /** The loss of one batch; runs inside the gradient tape (tensors it creates are freed by trainStep). */
   loss: (rows: number[], rng: Rng) => tf.Scalar;
   env: MethodEnvironment;
+  /**
+   * Length bucketing of the sampler's batches (see bucketBatchesByLength): the token ids of the rows the batches
+   * index, the pad id, and the window in batches (0 or absent: the sampler's batches as they are).
+   */
+  lengthBucketing?: { corpus: readonly TokenIds[]; padId: number; multiplier: number };
   /** After each epoch (evaluation, checkpoints); `epoch` is 1-based. */
   onEpochEnd?: (epoch: number, stats: EpochStats) => Promise<void>;
 }
@@ -34,15 +40,21 @@ export interface FitResult {
 
 /**
  * The explicit training loop every method shares: AdamW (decoupled weight decay), linear warm-up/decay over
- * all steps, global-norm clipping, NaN/inf detection (TRAINING_DIVERGED names the step), per-epoch logging,
- * and a clean stop between steps when the run is interrupted.
+ * all steps, global-norm clipping, NaN/inf detection (TRAINING_DIVERGED names the step), optional length
+ * bucketing of the sampler's batches, per-epoch logging, and a clean stop between steps when the run is interrupted.
  */
 export async function fit(options: FitOptions): Promise<FitResult> {
   const { optim, env, stage } = options;
   const optimizer = new AdamW({ lr: optim.lr, weightDecay: optim.weightDecay });
-  const plan = Array.from({ length: optim.epochs }, (_, e) => options.batches(e));
-  const totalSteps = plan.reduce((n, b) => n + b.length, 0);
   const rng = env.rng.derive(`fit-${stage}`);
+  const bucketing = options.lengthBucketing;
+  const plan = Array.from({ length: optim.epochs }, (_, e) => {
+    const batches = options.batches(e);
+    if (!bucketing || bucketing.multiplier <= 0) return batches;
+    // Its own stream: the step streams below stay what they are without bucketing.
+    return bucketBatchesByLength(batches, bucketing.corpus, bucketing.padId, bucketing.multiplier, rng.derive(`length-buckets-${e}`).seedInt());
+  });
+  const totalSteps = plan.reduce((n, b) => n + b.length, 0);
   const epochs: EpochStats[] = [];
   let step = 0;
   try {

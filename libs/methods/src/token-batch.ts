@@ -1,4 +1,5 @@
 import { tf } from '@workbench/tensor';
+import { makeBatches } from '@workbench/text';
 
 /** Token ids of one text (already truncated), as produced once per corpus by the backbone's tokenizer. */
 export type TokenIds = Int32Array;
@@ -29,4 +30,32 @@ export function makeTokenBatch(corpus: readonly TokenIds[], rows: readonly numbe
 export function disposeBatch(b: TokenBatch): void {
   b.inputIds.dispose();
   b.attentionMask.dispose();
+}
+
+/** Length bucketing of training batches (off by default: the sampler's batches are used as they are). */
+export interface LengthBucketingConfig {
+  /**
+   * Rows are sorted by length within windows of this many batches and the batches re-cut and shuffled, as
+   * Hugging Face's LengthGroupedSampler ("mega-batches"); 0 = off. Dynamic padding then wastes less compute.
+   */
+  multiplier: number;
+}
+
+export const DEFAULT_LENGTH_BUCKETING: Required<LengthBucketingConfig> = { multiplier: 0 };
+
+/**
+ * Re-groups an epoch's batches so rows of similar length share a batch (libs/text's `makeBatches`, seeded
+ * shuffle + sort within windows of `multiplier` batches + shuffled batch order). Every row occurrence of the
+ * epoch is kept (a sampler's repeats included), batches keep the largest batch size of the epoch; what the
+ * sampler decided per batch (e.g. label balance) then holds per window only. `multiplier` 0: `batches` unchanged.
+ */
+export function bucketBatchesByLength(batches: readonly (readonly number[])[], corpus: readonly TokenIds[], padId: number, multiplier: number, seed: number): number[][] {
+  if (multiplier <= 0 || batches.length === 0) return batches.map((b) => [...b]);
+  const rows = batches.flat();
+  const batchSize = Math.max(...batches.map((b) => b.length));
+  const grouped = makeBatches(
+    rows.map((r) => corpus[r] as TokenIds),
+    { batchSize, padId, bucketByLength: true, shuffle: true, seed, bucketMultiplier: multiplier },
+  );
+  return grouped.map((b) => b.indices.map((i) => rows[i] as number));
 }
