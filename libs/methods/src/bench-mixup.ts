@@ -14,6 +14,8 @@ export interface MixupBenchOptions {
   vocab?: number;
   runs?: number;
   warmup?: number;
+  /** Recompute each encoder layer in the backward pass (TransformerEncoder.gradientCheckpointing). */
+  gradientCheckpointing?: boolean;
 }
 
 export interface MixupBenchResult {
@@ -54,6 +56,7 @@ export function benchMixupOverhead(o: MixupBenchOptions = {}): MixupBenchResult 
   const warmup = o.warmup ?? 2;
   const rng = createRng('bench-mixup');
   const encoder = new TransformerEncoder(resolveTransformerConfig(preset, { vocabSize: V, maxPositions: S, seed: 1 }));
+  encoder.gradientCheckpointing = o.gradientCheckpointing ?? false;
   const model = new MultiLabelClassifier(encoder, new MultiLabelHead({ inputSize: encoder.hiddenSize, numLabels: L, seed: 2 }), 0);
   // Every label has observed positives and unlabelled rows in the batch, so MixUp mixes L rows (the worst case).
   const observed = Array.from({ length: B }, (_, i) => Array.from({ length: L }, (_, j) => (i % L === j || rng.next() < 0.05 ? 1 : 0)));

@@ -18,8 +18,9 @@ describe('workbench bench dallmi', () => {
     expect(d.overhead).toBeCloseTo(d.dallmiMs / d.plainMs - 1, 10);
     expect(d.cpuOverhead).toBeCloseTo(d.dallmiCpuMs / d.plainCpuMs - 1, 10);
     expect(d.wasmHeapBytes).toBeGreaterThan(0);
-    const t = await runIn(['bench', 'dallmi', ...SMALL]);
+    const t = await runIn(['bench', 'dallmi', ...SMALL, '--gradient-checkpointing']);
     expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/gradient checkpointing$/m);
     expect(t.stdout).toMatch(/^ {2}plain BCE step\s+\d+ ms/m);
     expect(t.stdout).toMatch(/^ {2}MixUp overhead\s+-?\d+\.\d% wall, -?\d+\.\d% cpu/m);
     expect(t.stdout).toMatch(/^ {2}wasm heap\s+\d+ MB/m);

@@ -45,6 +45,12 @@ interface LayerWeights {
   outNorm: [tf.Variable, tf.Variable];
 }
 
+/** Dropout seeds of a layer's attention probabilities, attention output and feed-forward output (undefined: none). */
+type LayerSeeds = [number | undefined, number | undefined, number | undefined];
+
+/** The order in which a layer's weight pairs are passed to its checkpointed op. */
+const LAYER_PARTS = ['q', 'k', 'v', 'attnOut', 'attnNorm', 'inter', 'out', 'outNorm'] as const;
+
 let instances = 0;
 
 /**
@@ -67,6 +73,13 @@ export class TransformerEncoder implements Encoder {
    * our pooler holds, starts with dropout).
    */
   poolerInputDropout = 0;
+  /**
+   * Recompute each layer in the backward pass, keeping only layer inputs (Hugging Face's
+   * gradient_checkpointing_enable()): for models whose activations do not fit (BERT-base at batch 64 on wasm),
+   * at the cost of about one more forward pass. Same results. Needs the workbench's gradient computation
+   * (computeGradients / trainStep): tfjs's own tf.variableGrads cannot run a nested tape in a backward pass.
+   */
+  gradientCheckpointing = false;
   private readonly vars = new Map<string, tf.Variable>();
   private readonly layers: LayerWeights[] = [];
   private readonly dropoutRng: Rng;
@@ -204,17 +217,52 @@ export class TransformerEncoder implements Encoder {
   private layer(x: tf.Tensor2D, w: LayerWeights, maskBias: tf.Tensor4D, batch: number, seq: number, training?: boolean): tf.Tensor2D {
     const c = this.config;
     const seed = (rate: number): number | undefined => (training && rate > 0 ? this.dropoutRng.seedInt() : undefined);
+    const seeds: LayerSeeds = [seed(c.attentionDropout), seed(c.hiddenDropout), seed(c.hiddenDropout)];
+    if (this.gradientCheckpointing && training) return this.checkpointedLayer(x, w, maskBias, batch, seq, seeds);
+    return this.layerWith(x, w, maskBias, batch, seq, seeds);
+  }
+
+  private layerWith(x: tf.Tensor2D, w: LayerWeights, maskBias: tf.Tensor4D, batch: number, seq: number, seeds: LayerSeeds): tf.Tensor2D {
+    const c = this.config;
     const context = selfAttention(dense(x, w.q), dense(x, w.k), dense(x, w.v), maskBias, {
       batch,
       seq,
       heads: c.numHeads,
       dropoutRate: c.attentionDropout,
-      dropoutSeed: seed(c.attentionDropout),
+      dropoutSeed: seeds[0],
       chunkElements: this.attentionChunkElements,
     });
-    const h1 = residualLayerNorm(dense(context, w.attnOut), x, w.attnNorm[0], w.attnNorm[1], c.layerNormEps, c.hiddenDropout, seed(c.hiddenDropout));
+    const h1 = residualLayerNorm(dense(context, w.attnOut), x, w.attnNorm[0], w.attnNorm[1], c.layerNormEps, c.hiddenDropout, seeds[1]);
     const out = feedForward(h1, w.inter[0], w.inter[1], w.out[0], w.out[1]);
-    return residualLayerNorm(out, h1, w.outNorm[0], w.outNorm[1], c.layerNormEps, c.hiddenDropout, seed(c.hiddenDropout));
+    return residualLayerNorm(out, h1, w.outNorm[0], w.outNorm[1], c.layerNormEps, c.hiddenDropout, seeds[2]);
+  }
+
+  /**
+   * The layer as one op that keeps only its input for the backward pass, where it runs the layer again (same
+   * dropout seeds, so the same values) under its own tape and back-propagates through it: the activations of
+   * one layer at a time instead of all of them, for about one more forward pass.
+   */
+  private checkpointedLayer(x: tf.Tensor2D, w: LayerWeights, maskBias: tf.Tensor4D, batch: number, seq: number, seeds: LayerSeeds): tf.Tensor2D {
+    const flat = LAYER_PARTS.flatMap((k) => w[k]);
+    const rebuild = (ts: tf.Tensor[]): LayerWeights =>
+      Object.fromEntries(LAYER_PARTS.map((k, i) => [k, [ts[2 * i], ts[2 * i + 1]]])) as unknown as LayerWeights;
+    const run = (input: tf.Tensor, bias: tf.Tensor, ws: tf.Tensor[]): tf.Tensor2D =>
+      this.layerWith(input as tf.Tensor2D, rebuild(ws), bias as tf.Tensor4D, batch, seq, seeds);
+    // `as any`: tfjs types every customGrad argument as `Tensor | GradSaveFunc`.
+    const op = tf.customGrad(((...args: unknown[]) => {
+      const save = args.pop() as tf.GradSaveFunc;
+      const [input, bias, ...ws] = args as tf.Tensor[];
+      save([input as tf.Tensor, bias as tf.Tensor]);
+      return {
+        value: run(input as tf.Tensor, bias as tf.Tensor, ws),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xs, bs] = saved as [tf.Tensor, tf.Tensor];
+          const grads = tf.grads((xx: tf.Tensor, ...wws: tf.Tensor[]) => run(xx, bs, wws))([xs, ...ws], dy);
+          return [grads[0], tf.zerosLike(bs), ...grads.slice(1)];
+        },
+      };
+    }) as any) as (...t: tf.Tensor[]) => tf.Tensor2D;
+    return op(x, maskBias, ...flat);
   }
 
   private dense(x: tf.Tensor2D, name: string): tf.Tensor2D {
