@@ -95,6 +95,12 @@ async function runOne(
   // Phases outside runCell: the run's creation and metadata, and its end (the store's flush).
   const phases: Record<string, number> = {};
   const since = (t: number): number => Math.round(performance.now() - t) / 1000;
+  // CPU seconds of the whole process (GC threads included): unlike wall time, barely inflated by a busy machine.
+  const cpu0 = process.cpuUsage();
+  const cpu = (): number => {
+    const d = process.cpuUsage(cpu0);
+    return Math.round((d.user + d.system) / 1000) / 1000;
+  };
   try {
     run = await tracker.startRun({
       experimentId: init.experimentId,
@@ -124,7 +130,7 @@ async function runOne(
     const tEnd = performance.now();
     await run.end('FINISHED');
     Object.assign(phases, result.phases, { 'run.end': since(tEnd) });
-    send({ type: 'finished', cellId: cell.id, runId: run.runId, metrics: result.record, seconds: (performance.now() - t0) / 1000, stage1Reused: result.stage1?.reused, phases });
+    send({ type: 'finished', cellId: cell.id, runId: run.runId, metrics: result.record, seconds: (performance.now() - t0) / 1000, stage1Reused: result.stage1?.reused, phases, cpu: cpu() });
   } catch (e) {
     const killed = signal.aborted;
     const error = messageOf(e);
@@ -136,7 +142,7 @@ async function runOne(
         await run.end(killed ? 'KILLED' : 'FAILED');
       }
     }
-    send({ type: 'failed', cellId: cell.id, runId: run?.runId, error, killed, seconds: (performance.now() - t0) / 1000, phases });
+    send({ type: 'failed', cellId: cell.id, runId: run?.runId, error, killed, seconds: (performance.now() - t0) / 1000, phases, cpu: cpu() });
   }
 }
 

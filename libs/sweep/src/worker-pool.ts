@@ -7,9 +7,9 @@ import type { SweepCell } from './expand-sweep.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 export type CellOutcome =
-  | { kind: 'finished'; cellId: string; runId: string; metrics: Record<string, number>; seconds: number; stage1Reused: boolean | undefined; phases: Record<string, number> }
-  | { kind: 'failed'; cellId: string; runId: string | undefined; error: string; seconds: number; phases?: Record<string, number> }
-  | { kind: 'killed'; cellId: string; runId: string | undefined; error: string; seconds: number; phases?: Record<string, number> };
+  | { kind: 'finished'; cellId: string; runId: string; metrics: Record<string, number>; seconds: number; stage1Reused: boolean | undefined; phases: Record<string, number>; cpu: number }
+  | { kind: 'failed'; cellId: string; runId: string | undefined; error: string; seconds: number; phases?: Record<string, number>; cpu?: number }
+  | { kind: 'killed'; cellId: string; runId: string | undefined; error: string; seconds: number; phases?: Record<string, number>; cpu?: number };
 
 export interface PoolEvents {
   onReady?(worker: number, pid: number, backend: string): void;
@@ -130,8 +130,8 @@ export class WorkerPool {
         if (cell) {
           const outcome: CellOutcome =
             m.type === 'finished'
-              ? { kind: 'finished', cellId: m.cellId, runId: m.runId, metrics: m.metrics, seconds: m.seconds, stage1Reused: m.stage1Reused, phases: m.phases }
-              : { kind: m.killed ? 'killed' : 'failed', cellId: m.cellId, runId: m.runId, error: m.error, seconds: m.seconds, phases: m.phases };
+              ? { kind: 'finished', cellId: m.cellId, runId: m.runId, metrics: m.metrics, seconds: m.seconds, stage1Reused: m.stage1Reused, phases: m.phases, cpu: m.cpu }
+              : { kind: m.killed ? 'killed' : 'failed', cellId: m.cellId, runId: m.runId, error: m.error, seconds: m.seconds, phases: m.phases, cpu: m.cpu };
           ev.onOutcome(slot.index, cell, outcome);
         }
         this.dispatch(slot);

@@ -31,6 +31,6 @@ export type FromWorker =
   | { type: 'ready'; pid: number; backend: string }
   | { type: 'started'; cellId: string; runId: string }
   | { type: 'progress'; cellId: string; progress: Progress }
-  | { type: 'finished'; cellId: string; runId: string; metrics: Record<string, number>; seconds: number; stage1Reused: boolean | undefined; phases: Record<string, number> }
-  | { type: 'failed'; cellId: string; runId: string | undefined; error: string; killed: boolean; seconds: number; phases?: Record<string, number> }
+  | { type: 'finished'; cellId: string; runId: string; metrics: Record<string, number>; seconds: number; stage1Reused: boolean | undefined; phases: Record<string, number>; cpu: number }
+  | { type: 'failed'; cellId: string; runId: string | undefined; error: string; killed: boolean; seconds: number; phases?: Record<string, number>; cpu?: number }
   | { type: 'fatal'; error: string };
