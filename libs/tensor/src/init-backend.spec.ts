@@ -12,7 +12,7 @@ describe('initBackend', () => {
       expect(info.simd).toBe(true);
       expect(info.reason).toMatch(/@tensorflow\/tfjs-node is not installed/);
       expect(info.attempts.find((a) => a.package === '@tensorflow/tfjs-node')?.reason).toMatch(/^not installed \(an optionalDependency/);
-      expect(info.kernelFixes).toHaveLength(3);
+      expect(info.kernelFixes).toHaveLength(4);
     }
     expect(tf.getBackend()).toBe(info.tfBackend);
     expect(currentBackend()).toBe(info);

@@ -152,3 +152,29 @@ describe('Identity on wasm shares the buffer', () => {
     tf.dispose([v, saved]);
   });
 });
+
+describe('Slice on wasm', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it.each([
+    [[6, 4], [2, 0], [3, 4]], // rows: contiguous (heap-to-heap path)
+    [[3, 2, 4, 4], [1, 0, 0, 0], [2, 2, 4, 4]], // whole sub-tensors: contiguous
+    [[3, 2, 4, 4], [0, 1, 0, 0], [3, 1, 4, 4]], // strided: stock path
+    [[5, 7], [1, 2], [3, 4]], // strided: stock path
+    [[8], [3], [-1]], // to the end
+  ])('x %j begin %j size %j agrees with the stock cpu kernel, for float32 and bool', (shape, begin, size) => {
+    const before = tf.memory().numTensors;
+    const x = rand(shape as number[]);
+    const ours = tf.slice(x, begin as number[], size as number[]);
+    const ref = runStockCpu('Slice', { x }, { begin, size });
+    expect(ours.shape).toEqual(ref.shape);
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(ref.values));
+    const b = tf.greater(x, 0);
+    const bs = tf.slice(b, begin as number[], size as number[]);
+    expect(Array.from(bs.dataSync())).toEqual(Array.from(ref.values, (v) => (v > 0 ? 1 : 0)));
+    tf.dispose([x, ours, b, bs]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { cpuUnsortedSegmentSumConfig } from './cpu-unsorted-segment-sum.ts';
 import { wasmBatchMatMulConfig } from './wasm-batch-mat-mul.ts';
 import { wasmIdentityConfig } from './wasm-identity.ts';
+import { wasmSliceConfig } from './wasm-slice.ts';
 import { wasmUnsortedSegmentSumConfig } from './wasm-unsorted-segment-sum.ts';
 
 /** Which fixes are registered, per backend (so doctor can report them and tests can check them). */
@@ -30,7 +31,8 @@ export function registerCpuKernelFixes(): void {
 }
 
 /**
- * Registers the wasm backend's UnsortedSegmentSum, the transposed BatchMatMul fast path and a zero-copy Identity. Must run after
+ * Registers the wasm backend's UnsortedSegmentSum, the transposed BatchMatMul fast path, a zero-copy Identity and
+ * a heap-to-heap contiguous Slice. Must run after
  * `@tensorflow/tfjs-backend-wasm` is imported (its kernels are registered on import). Idempotent.
  */
 export function registerWasmKernelFixes(): void {
@@ -40,6 +42,13 @@ export function registerWasmKernelFixes(): void {
   replaceKernel(wasmUnsortedSegmentSumConfig);
   replaceKernel(wasmBatchMatMulConfig(stockMatMul));
   replaceKernel(wasmIdentityConfig);
-  REGISTERED_FIXES['wasm'] = ['UnsortedSegmentSum (JS on the wasm heap)', 'BatchMatMul transposeA/transposeB fast path', 'Identity shares its buffer (no copy per saved tensor)'];
+  const stockSlice = tf.getKernel('Slice', 'wasm');
+  if (stockSlice) replaceKernel(wasmSliceConfig(stockSlice));
+  REGISTERED_FIXES['wasm'] = [
+    'UnsortedSegmentSum (JS on the wasm heap)',
+    'BatchMatMul transposeA/transposeB fast path',
+    'Identity shares its buffer (no copy per saved tensor)',
+    'Slice: contiguous slices copied heap to heap (not the whole input out and back)',
+  ];
   done.add('wasm');
 }
