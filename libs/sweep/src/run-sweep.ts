@@ -261,7 +261,7 @@ async function execute(ctx: ExecuteContext): Promise<SweepResult> {
           },
           onProgress: (w, _cell, p) => progress.progress(w, p),
           onOutcome: (w, cell, outcome) => {
-            scheduler.ended(cell, { finished: outcome.kind === 'finished', seconds: outcome.seconds, phases: outcome.phases });
+            scheduler.ended(cell, { finished: outcome.kind === 'finished', seconds: outcome.seconds, cpu: outcome.cpu, phases: outcome.phases });
             timings.cellEnded(w, cell, outcome.kind, outcome.phases, outcome.cpu);
             const r = results.get(cell.id) as SweepCellResult;
             record(r, outcome);

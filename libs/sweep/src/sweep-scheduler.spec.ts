@@ -39,6 +39,10 @@ describe('SweepScheduler', () => {
     expect(second.id).toBe('long-keep50-0');
     s.ended(second, { finished: true, seconds: 30, phases: { 'stage1.load': 1 } }); // long: 29 s
     expect(s.estimate(cells[3] as SweepCell)).toBe(29);
+    // CPU seconds win over wall seconds (a busy machine stretched this one), stage 1's share left out.
+    const probe = new SweepScheduler([cell('m', 0)], keyOf, () => true);
+    probe.ended(cell('m', 0), { finished: true, seconds: 100, cpu: 20, phases: { 'stage1.load': 50 } });
+    expect(probe.estimate(cell('m', 0))).toBe(10);
     expect(s.next()?.id).toBe('new-keep50-0'); // unseen: longest in doubt
     expect(s.next()?.id).toBe('long-keep10-0');
     expect(s.next()?.id).toBe('short-keep10-0');

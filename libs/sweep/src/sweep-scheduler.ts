@@ -4,6 +4,8 @@ import type { SweepCell } from './expand-sweep.ts';
 export interface EndedCell {
   finished: boolean;
   seconds: number;
+  /** CPU seconds of the worker while it ran the cell. */
+  cpu?: number;
   /** The worker's phases (runCell's and the run's), when it reported them. */
   phases?: Record<string, number>;
 }
@@ -18,7 +20,7 @@ const STAGE1_PHASES = ['stage1.train', 'stage1.wait', 'stage1.load'];
  *    (the key with the most cells first);
  * 2. else a cell whose stage 1 is ready (or that has none), the longest first (longest-processing-time order,
  *    which keeps the tail short): a cell's length is the mean of the finished cells of its method, stage 1 left
- *    out; a method not seen yet counts as the longest (in doubt, start it early);
+ *    out, in CPU seconds when the worker reported them; a method not seen yet counts as the longest (in doubt, start it early);
  * 3. else (every remaining cell waits on a stage 1 being trained) the first: it waits on that key's lock, which
  *    is the earliest a worker could do anything.
  * The order changes no result: a cell's metrics depend only on its config (runCell restarts from stage 1's
@@ -75,7 +77,9 @@ export class SweepScheduler {
     if (key !== undefined && this.training.get(key) === cell.id) this.training.delete(key);
     if (!outcome.finished) return;
     const stage1 = STAGE1_PHASES.reduce((s, p) => s + (outcome.phases?.[p] ?? 0), 0);
-    const own = Math.max(0, outcome.seconds - stage1);
+    const ownShare = outcome.seconds > 0 ? Math.max(0, outcome.seconds - stage1) / outcome.seconds : 0;
+    // CPU seconds when known: wall seconds on a shared machine say more about the load than about the cell.
+    const own = (outcome.cpu ?? outcome.seconds) * ownShare;
     const m = this.methodSeconds.get(cell.config.method) ?? { total: 0, n: 0 };
     this.methodSeconds.set(cell.config.method, { total: m.total + own, n: m.n + 1 });
   }
