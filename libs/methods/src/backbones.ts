@@ -7,6 +7,7 @@ import {
   NgramEncoder,
   TransformerEncoder,
   entryToFloat32,
+  inverseDocumentFrequency,
   loadHfModel,
   parseSafetensors,
   resolveTransformerConfig,
@@ -58,16 +59,19 @@ function truncateIds(ids: readonly number[], maxLength: number): TokenIds {
   return Int32Array.from(ids.slice(0, maxLength));
 }
 
-const ngramBackbone: BackboneFactory = async (config) => {
+const ngramBackbone: BackboneFactory = async (config, trainTexts) => {
   const b = config.backbone;
   if (b.checkpoint !== null) throw new WorkbenchError('CONFIG_INVALID', 'the ngram backbone has no checkpoints; set backbone.checkpoint to null', { where: { path: 'backbone.checkpoint' } });
   const tokenizer = new HashingWordTokenizer({ maxLength: b.maxLength });
+  // Pooling 'tfidf' weighs words by IDFs of the texts a vocabulary may see (source + target train), as the
+  // WordPiece vocabulary of a transformer built from scratch.
+  const idf = (b.overrides as { pooling?: unknown }).pooling === 'tfidf' ? inverseDocumentFrequency(trainTexts.map((t) => tokenizer.encode(t)), tokenizer.vocabSize, tokenizer.firstWordId) : undefined;
   const describe = { kind: 'ngram', vocabSize: tokenizer.vocabSize, maxLength: b.maxLength };
   return {
     describe,
     tokenize: (texts) => texts.map((t) => Int32Array.from(tokenizer.encode(t))),
     createModel: (numLabels, seed) => {
-      const encoder = new NgramEncoder({ ...(b.overrides as object), vocabSize: tokenizer.vocabSize, seed });
+      const encoder = new NgramEncoder({ ...(b.overrides as object), vocabSize: tokenizer.vocabSize, seed }, idf);
       return new MultiLabelClassifier(encoder, new MultiLabelHead({ inputSize: encoder.hiddenSize, numLabels, seed: seed + 1 }), tokenizer.padId);
     },
     save: saveWeights,

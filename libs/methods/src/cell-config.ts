@@ -1,4 +1,14 @@
-import type { Defaults } from '@workbench/core';
+import { didYouMeanSuffix, WorkbenchError, type Defaults, type ErrorLocation } from '@workbench/core';
+
+/** Values of `backbone.headBias`. */
+export const HEAD_BIASES = ['prior', 'zero'] as const;
+
+/** Fails with the valid values and a did-you-mean unless `mode` is one of HEAD_BIASES. */
+export function checkHeadBias(mode: string, where: ErrorLocation = {}): void {
+  if ((HEAD_BIASES as readonly string[]).includes(mode)) return;
+  const path = where.path ? `${where.path}.backbone.headBias` : 'backbone.headBias';
+  throw new WorkbenchError('CONFIG_INVALID', `${path}: unknown head bias '${mode}'; valid values: ${HEAD_BIASES.join(', ')}${didYouMeanSuffix(mode, HEAD_BIASES)}`, { where: { ...where, path } });
+}
 
 /**
  * The configuration of one cell (dataset x scenario x method x seed x hyper-parameters): everything that
@@ -20,6 +30,12 @@ export interface BackboneConfig {
   vocabSize: number;
   /** Encoder-config overrides (e.g. {"dropout": 0.2}); validated by the backbone. */
   overrides: Record<string, unknown>;
+  /**
+   * Initial bias of the classification head before stage 1: 'prior' = each label's log-odds in the source
+   * training rows (rare labels then start near their rate instead of at 0.5, so the first epochs are not spent
+   * pushing every logit down through the shared encoder), 'zero' = Hugging Face's initialisation.
+   */
+  headBias: string;
 }
 
 /** One optimisation stage (AdamW with linear decay and global-norm clipping, as the paper). */
@@ -140,7 +156,7 @@ export const DEFAULT_CELL_CONFIG: Defaults<CellConfig> = {
   method: 'dallmi',
   seed: 0,
   scenario: { name: 'keep50', mode: 'per-label', scope: 'split' },
-  backbone: { kind: 'bert', size: 'base', checkpoint: null, maxLength: 128, vocabSize: 8000, overrides: {} },
+  backbone: { kind: 'bert', size: 'base', checkpoint: null, maxLength: 128, vocabSize: 8000, overrides: {}, headBias: 'prior' },
   pretrain: { enabled: false, epochs: 3, lr: 5e-4, batchSize: 32, maskProb: 0.15 },
   source: { lr: 5e-5, epochs: 12, batchSize: 64, weightDecay: 0.01, warmupRatio: 0, clipNorm: 1 },
   target: { lr: 5e-5, epochs: 12, batchSize: 64, weightDecay: 0.01, warmupRatio: 0, clipNorm: 1 },

@@ -1,5 +1,5 @@
 // Public API of @workbench/methods.
-export { DEFAULT_CELL_CONFIG, CELL_CONFIG_OPEN_PATHS } from './cell-config.ts';
+export { DEFAULT_CELL_CONFIG, CELL_CONFIG_OPEN_PATHS, HEAD_BIASES } from './cell-config.ts';
 export type { CellConfig, BackboneConfig, OptimConfig, PretrainConfig, ScenarioConfig, MixupConfig, PuMethodConfig, AadConfig, DannConfig, EvalConfig } from './cell-config.ts';
 export { PRESETS } from './presets.ts';
 export type { Preset } from './presets.ts';

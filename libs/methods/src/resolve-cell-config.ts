@@ -1,5 +1,5 @@
 import { configHash, deepMerge, pickPaths, resolveConfig, type ErrorLocation } from '@workbench/core';
-import { CELL_CONFIG_OPEN_PATHS, DEFAULT_CELL_CONFIG, type CellConfig } from './cell-config.ts';
+import { CELL_CONFIG_OPEN_PATHS, checkHeadBias, DEFAULT_CELL_CONFIG, type CellConfig } from './cell-config.ts';
 import { STAGE1_KEYS } from './depends-on.ts';
 import { METHODS } from './method-registry.ts';
 import { PRESETS } from './presets.ts';
@@ -21,6 +21,7 @@ export function resolveCellConfig(partial: unknown, options: ResolveCellOptions 
   const base = preset ? resolveConfig(DEFAULT_CELL_CONFIG, preset.config, { openPaths: CELL_CONFIG_OPEN_PATHS }) : DEFAULT_CELL_CONFIG;
   const user = resolveConfig(base, partial, { where, openPaths: CELL_CONFIG_OPEN_PATHS });
   const method = METHODS.get(user.method, { ...where, path: where.path ? `${where.path}.method` : 'method' });
+  checkHeadBias(user.backbone.headBias, where);
   return method.configOverrides ? (deepMerge(user as unknown as Record<string, unknown>, method.configOverrides as Record<string, unknown>) as unknown as CellConfig) : user;
 }
 

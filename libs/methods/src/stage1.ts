@@ -5,6 +5,7 @@ import type { Backbone } from './backbones.ts';
 import type { CellConfig } from './cell-config.ts';
 import type { MultiLabelClassifier } from './classifier.ts';
 import { fit } from './fit.ts';
+import { initHeadBias } from './head-bias.ts';
 import type { LabelMatrix } from './label-matrix.ts';
 import type { Progress } from './method.ts';
 import { supervisedLoss } from './methods/supervised-step.ts';
@@ -59,6 +60,7 @@ export async function trainStage1(o: Stage1Options): Promise<void> {
       mlm.dispose();
     }
   }
+  initHeadBias(o.model, o.sourceLabels, o.config.backbone.headBias);
   const s = o.config.source;
   await fit({
     stage: 'source',
@@ -73,3 +75,4 @@ export async function trainStage1(o: Stage1Options): Promise<void> {
     },
   });
 }
+

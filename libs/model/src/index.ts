@@ -3,6 +3,7 @@ export type { Encoder, Head } from './encoder.ts';
 // Bag-of-n-grams encoder (fastText-style).
 export { NgramEncoder, DEFAULT_NGRAM_ENCODER, maskedMean } from './ngram/ngram-encoder.ts';
 export type { NgramEncoderConfig } from './ngram/ngram-encoder.ts';
+export { inverseDocumentFrequency, tfidfPositionWeights } from './ngram/inverse-document-frequency.ts';
 export { HashingWordTokenizer, DEFAULT_HASHING_WORD_TOKENIZER, NGRAM_SPECIAL_IDS, padIds } from './ngram/hashing-word-tokenizer.ts';
 export type { HashingWordTokenizerConfig, WordBatch } from './ngram/hashing-word-tokenizer.ts';
 // Heads.

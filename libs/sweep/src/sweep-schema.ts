@@ -1,5 +1,5 @@
 import { isPlainObject } from '@workbench/core';
-import { BACKBONES, CELL_CONFIG_OPEN_PATHS, DEFAULT_CELL_CONFIG, METHODS, PRESETS } from '@workbench/methods';
+import { BACKBONES, CELL_CONFIG_OPEN_PATHS, DEFAULT_CELL_CONFIG, HEAD_BIASES, METHODS, PRESETS } from '@workbench/methods';
 
 /** A JSON Schema (draft-07 subset) node. */
 export type JsonSchema = Record<string, unknown>;
@@ -10,6 +10,7 @@ export function enumerations(): Record<string, string[]> {
     method: METHODS.names(),
     preset: PRESETS.names(),
     'backbone.kind': BACKBONES.names(),
+    'backbone.headBias': [...HEAD_BIASES],
     'scenario.mode': ['per-label', 'per-sample'],
     'scenario.scope': ['split', 'chunk1000'],
     'dallmi.loss': ['norm', 'log'],

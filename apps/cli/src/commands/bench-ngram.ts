@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { Rng, WorkbenchError } from '@workbench/core';
 import { datasetsDirectory } from '@workbench/data';
-import { macroAveragePrecision, matrixFromFlat } from '@workbench/metrics';
+import { macroAveragePrecision, matrixFromFlat, perLabelAveragePrecision } from '@workbench/metrics';
 import {
   AdamW,
   DEFAULT_NGRAM_ENCODER,
   HashingWordTokenizer,
+  inverseDocumentFrequency,
   linearWarmupDecay,
   MultiLabelHead,
   NgramEncoder,
@@ -30,6 +31,9 @@ interface Opts {
   vocab: number;
   hidden: number;
   dropout: number;
+  pooling: 'mean' | 'sqrt' | 'tfidf';
+  initStd: number;
+  headBias: 'prior' | 'zero';
   weightDecay: number;
   maxLength: number;
   valFraction: number;
@@ -99,6 +103,9 @@ export const benchNgramCommand: CliCommand = {
       .option('--vocab <n>', 'word hash ids', positiveInt('--vocab'), e.vocabSize)
       .option('--hidden <n>', 'hidden layer size (0: none)', number('--hidden', 0, 1e5), e.hidden)
       .option('--dropout <x>', 'embedding dropout', number('--dropout', 0, 0.99), e.dropout)
+      .addOption(new Option('--head-bias <kind>', "initial head bias: each label's training log-odds, or zero").choices(['prior', 'zero']).default('prior'))
+      .addOption(new Option('--pooling <kind>', 'mean | sqrt | tfidf (IDFs from the training split)').choices(['mean', 'sqrt', 'tfidf']).default(e.pooling))
+      .option('--init-std <x>', 'standard deviation of the embedding initialisation', number('--init-std', 0, 10), e.initStd)
       .option('--weight-decay <x>', 'AdamW decoupled weight decay', number('--weight-decay', 0, 10), DEFAULTS.weightDecay)
       .option('--max-length <n>', 'words kept per text', positiveInt('--max-length'), DEFAULTS.maxLength)
       .option('--val-fraction <x>', 'fraction of source rows held out for validation', number('--val-fraction', 0.01, 0.9), DEFAULTS.valFraction)
@@ -132,8 +139,19 @@ export const benchNgramCommand: CliCommand = {
 
         const tok = new HashingWordTokenizer({ vocabSize: opts.vocab, maxLength: opts.maxLength });
         const ids = rows.map((r) => tok.encode(r.text));
-        const enc = new NgramEncoder({ vocabSize: opts.vocab, buckets: opts.buckets, dim: opts.dim, hidden: opts.hidden, dropout: opts.dropout, seed: opts.seed });
+        const idf = opts.pooling === 'tfidf' ? inverseDocumentFrequency(train.map((r) => ids[r] as Int32Array), opts.vocab, tok.firstWordId) : undefined;
+        const enc = new NgramEncoder({ vocabSize: opts.vocab, buckets: opts.buckets, dim: opts.dim, hidden: opts.hidden, dropout: opts.dropout, pooling: opts.pooling, initStd: opts.initStd, seed: opts.seed }, idf);
         const head = new MultiLabelHead({ inputSize: enc.hiddenSize, numLabels: L, dropout: 0, seed: opts.seed });
+        if (opts.headBias === 'prior') {
+          // As the methods' stage 1 (backbone.headBias 'prior'): each label starts at its training log-odds.
+          const bias = new Float32Array(L);
+          for (const r of train) for (let j = 0; j < L; j++) bias[j] += (y[r] as Float32Array)[j] as number;
+          for (let j = 0; j < L; j++) {
+            const p = Math.min(1 - 1e-3, Math.max(1e-3, (bias[j] as number) / train.length));
+            bias[j] = Math.log(p / (1 - p));
+          }
+          tf.tidy(() => (head.variables().get('classifier.bias') as tf.Variable).assign(tf.tensor1d(bias)));
+        }
         const vars = new Map([...enc.variables(), ...head.variables()]);
         const optimizer = new AdamW({ lr: opts.lr, weightDecay: opts.weightDecay });
         const order = root.derive('batches');
@@ -141,6 +159,7 @@ export const benchNgramCommand: CliCommand = {
         const totalSteps = stepsPerEpoch * opts.epochs;
         const warmup = Math.round(totalSteps * 0.05);
 
+        let lastScores = new Float32Array(0);
         const evaluate = (): number => {
           const scores = new Float32Array(val.length * L);
           for (let i = 0; i < val.length; i += 256) {
@@ -154,6 +173,7 @@ export const benchNgramCommand: CliCommand = {
             scores.set(p.dataSync() as Float32Array, i * L);
             p.dispose();
           }
+          lastScores = scores;
           return macroAp(yVal, scores, L);
         };
 
@@ -192,7 +212,9 @@ export const benchNgramCommand: CliCommand = {
         head.dispose();
         enc.dispose();
 
-        let baseline: { valMacroAp: number; c: number; vocabulary: number; converged: boolean; wallMs: number } | null = null;
+        const perLabel = (scores: Float32Array): number[] => perLabelAveragePrecision(matrixFromFlat(yVal, L), matrixFromFlat(scores, L));
+        const ngramPerLabel = perLabel(lastScores);
+        let baseline: { valMacroAp: number; perLabelAp: number[]; c: number; vocabulary: number; converged: boolean; wallMs: number } | null = null;
         if (opts.baseline) {
           const b0 = performance.now();
           const model = new TfidfLogReg({ c: opts.c }).fit(
@@ -201,7 +223,7 @@ export const benchNgramCommand: CliCommand = {
           );
           const scores = new Float32Array(val.length * L);
           model.predict(val.map((r) => (rows[r] as Row).text)).forEach((p, i) => scores.set(p, i * L));
-          baseline = { valMacroAp: macroAp(yVal, scores, L), c: opts.c, vocabulary: model.vectorizer.vocabularySize, converged: model.fits.every((f) => f.converged), wallMs: performance.now() - b0 };
+          baseline = { valMacroAp: macroAp(yVal, scores, L), perLabelAp: perLabel(scores), c: opts.c, vocabulary: model.vectorizer.vocabularySize, converged: model.fits.every((f) => f.converged), wallMs: performance.now() - b0 };
         }
         const final = curve[curve.length - 1] as (typeof curve)[0];
         const report = {
@@ -209,8 +231,9 @@ export const benchNgramCommand: CliCommand = {
           split: { train: train.length, validation: val.length, seed: opts.seed, valFraction: opts.valFraction },
           backend: backend.name,
           ngram: {
-            config: { ...enc.config, epochs: opts.epochs, batch: opts.batch, lr: opts.lr, weightDecay: opts.weightDecay, maxLength: opts.maxLength },
+            config: { ...enc.config, headBias: opts.headBias, epochs: opts.epochs, batch: opts.batch, lr: opts.lr, weightDecay: opts.weightDecay, maxLength: opts.maxLength },
             valMacroAp: final.valMacroAp,
+            perLabelAp: ngramPerLabel,
             curve,
             trainSequencesPerSecond: (sequences / trainMs) * 1000,
             trainTokensPerSecond: (tokens / trainMs) * 1000,
@@ -220,6 +243,7 @@ export const benchNgramCommand: CliCommand = {
             wallMs,
           },
           tfidfLogReg: baseline,
+          labels: labelNames,
           gap: baseline ? baseline.valMacroAp - final.valMacroAp : null,
           machine: { cores: os.cpus().length, loadAverage1m: os.loadavg()[0] },
         };

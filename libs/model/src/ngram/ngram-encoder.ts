@@ -5,6 +5,9 @@ import { SparseEmbedding } from '../training/sparse-embedding.ts';
 import type { SparseParameter } from '../training/sparse-gradient-tape.ts';
 import { hashPair } from './feature-hash.ts';
 import { NGRAM_SPECIAL_IDS } from './hashing-word-tokenizer.ts';
+import { tfidfPositionWeights } from './inverse-document-frequency.ts';
+
+const POOLINGS = ['mean', 'sqrt', 'tfidf'] as const;
 
 export interface NgramEncoderConfig {
   /** Word ids are [0, vocabSize) (the tokenizer's vocabSize); ids below `firstWordId` are special. */
@@ -19,8 +22,12 @@ export interface NgramEncoderConfig {
   hidden?: number;
   /** Dropout on the embeddings [batch, seq, dim], training only. */
   dropout?: number;
-  /** 'mean': masked mean over positions; 'sqrt': masked sum / sqrt(count) (the L2-like length normalisation of TF-IDF). */
-  pooling?: 'mean' | 'sqrt';
+  /**
+   * 'mean': masked mean over positions; 'sqrt': masked sum / sqrt(count); 'tfidf': each position's embedding is
+   * scaled by its word's share of the row's L2-normalised sublinear TF-IDF weight and the pool is the sum, so the
+   * pooled vector is E^T x for x the row's TF-IDF vector (needs the word IDFs, see `NgramEncoder`'s constructor).
+   */
+  pooling?: 'mean' | 'sqrt' | 'tfidf';
   /** Standard deviation of the normal initialisation of the table (fastText: uniform +-1/dim). */
   initStd?: number;
   seed?: number;
@@ -62,7 +69,13 @@ export class NgramEncoder implements Encoder {
   private readonly vars = new Map<string, tf.Variable>();
   private readonly dropoutRng: Rng;
 
-  constructor(config: DeepPartial<NgramEncoderConfig> = {}) {
+  private readonly idf: Float32Array | null;
+
+  /**
+   * `wordIdf` ([vocabSize], e.g. from `inverseDocumentFrequency` over the training texts) is required by
+   * pooling 'tfidf' and is data, not config: it is a function of the texts the backbone is built from.
+   */
+  constructor(config: DeepPartial<NgramEncoderConfig> = {}, wordIdf?: Float32Array) {
     this.config = resolveConfig(DEFAULT_NGRAM_ENCODER, config, { where: { path: 'encoder' } });
     const c = this.config;
     for (const key of ['vocabSize', 'dim'] as const) {
@@ -72,9 +85,14 @@ export class NgramEncoder implements Encoder {
       if (!Number.isInteger(c[key]) || c[key] < 0) throw new WorkbenchError('CONFIG_TYPE', `${key} must be a non-negative integer, got ${c[key]}`, { where: { path: `encoder.${key}` } });
     }
     if (!(c.dropout >= 0 && c.dropout < 1)) throw new WorkbenchError('CONFIG_TYPE', `dropout must be in [0, 1), got ${c.dropout}`, { where: { path: 'encoder.dropout' } });
-    if (c.pooling !== 'mean' && c.pooling !== 'sqrt') {
-      throw new WorkbenchError('CONFIG_TYPE', `pooling must be 'mean' or 'sqrt', got '${c.pooling}'${didYouMeanSuffix(c.pooling, ['mean', 'sqrt'])}`, { where: { path: 'encoder.pooling' } });
+    if (!(POOLINGS as readonly string[]).includes(c.pooling)) {
+      throw new WorkbenchError('CONFIG_TYPE', `pooling must be one of ${POOLINGS.join(', ')}, got '${c.pooling}'${didYouMeanSuffix(c.pooling, POOLINGS)}`, { where: { path: 'encoder.pooling' } });
     }
+    if (c.pooling === 'tfidf') {
+      if (!wordIdf) throw new WorkbenchError('CONFIG_INVALID', "pooling 'tfidf' needs the word IDFs of the training texts (none were given)", { where: { path: 'encoder.pooling' } });
+      if (wordIdf.length !== c.vocabSize) throw new WorkbenchError('CONFIG_INVALID', `word IDFs have ${wordIdf.length} entries, expected vocabSize ${c.vocabSize}`, { where: { path: 'encoder.vocabSize' } });
+    }
+    this.idf = c.pooling === 'tfidf' ? (wordIdf as Float32Array) : null;
     const rng = new Rng(c.seed, `ngram-encoder-${c.seed}`);
     const id = instances++;
     this.table = new SparseEmbedding('embeddings.weight', c.vocabSize + c.buckets, c.dim, { rng: rng.derive('embeddings'), std: c.initStd });
@@ -112,9 +130,13 @@ export class NgramEncoder implements Encoder {
   embed(inputIds: tf.Tensor2D, options: { tokenTypeIds?: tf.Tensor2D; training?: boolean } = {}): tf.Tensor3D {
     const [batch, seq] = inputIds.shape;
     const rows = this.rowsOf(inputIds.dataSync() as Int32Array, batch, seq);
-    const emb = this.table.lookupSum(rows, 2, [batch, seq]) as tf.Tensor3D;
-    if (!options.training || this.config.dropout === 0) return emb;
-    return tf.tidy(() => tf.dropout(emb, this.config.dropout, undefined, this.dropoutRng.seedInt()) as tf.Tensor3D);
+    const weights = this.idf ? tfidfPositionWeights(inputIds.dataSync(), batch, seq, this.idf, this.config.padId) : null;
+    const dropout = options.training ? this.config.dropout : 0;
+    return tf.tidy(() => {
+      let emb = this.table.lookupSum(rows, 2, [batch, seq]) as tf.Tensor3D;
+      if (weights) emb = tf.mul(emb, tf.tensor3d(weights, [batch, seq, 1]));
+      return dropout > 0 ? (tf.dropout(emb, dropout, undefined, this.dropoutRng.seedInt()) as tf.Tensor3D) : emb;
+    });
   }
 
   encode(embeddings: tf.Tensor3D, _attentionMask: tf.Tensor2D, _options: { training?: boolean } = {}): tf.Tensor3D {
@@ -128,7 +150,8 @@ export class NgramEncoder implements Encoder {
   }
 
   pool(hidden: tf.Tensor3D, attentionMask: tf.Tensor2D, _options: { training?: boolean } = {}): tf.Tensor2D {
-    return maskedMean(hidden, attentionMask, this.config.pooling === 'sqrt' ? 0.5 : 1);
+    // 'tfidf': the positions were weighted in `embed` (pads weigh 0), so the pool is the masked sum.
+    return maskedMean(hidden, attentionMask, { mean: 1, sqrt: 0.5, tfidf: 0 }[this.config.pooling]);
   }
 
   variables(): Map<string, tf.Variable> {
@@ -155,6 +178,7 @@ export function maskedMean(hidden: tf.Tensor3D, attentionMask: tf.Tensor2D, powe
     const mask = tf.cast(attentionMask, 'float32');
     const sum = tf.sum(tf.mul(hidden, tf.expandDims(mask, 2)), 1);
     const count = tf.maximum(tf.sum(mask, 1, true), 1);
+    if (power === 0) return sum as tf.Tensor2D;
     return tf.div(sum, power === 1 ? count : tf.pow(count, power)) as tf.Tensor2D;
   });
 }
