@@ -41,7 +41,7 @@ describe('workbench bench-sweep', () => {
 
   it('times the sweep from scratch and says where the time went (serial steps, workers, cell phases)', () => {
     const r = cli(['bench-sweep', '--config', spec, '--workers', '1', '--json']);
-    expect(r.code).toBe(0);
+    expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' });
     const out = JSON.parse(r.stdout) as { summary: { workers: number; seconds: number; speedup: number }[]; runs: { seconds: number; timings: { wall: number; parent: Record<string, number>; workers: { cells: number; startup: number }[]; phases: Record<string, number>; cells: unknown[] } }[] };
     expect(out.summary).toEqual([{ workers: 1, seconds: out.runs[0]!.seconds, speedup: 1 }]);
     const t = out.runs[0]!.timings;
