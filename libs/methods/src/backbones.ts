@@ -17,6 +17,7 @@ import {
 import { loadTokenizer, trainWordPiece, type Tokenizer } from '@workbench/text';
 import type { CellConfig } from './cell-config.ts';
 import { MultiLabelClassifier } from './classifier.ts';
+import { SEQUENCE_POOLINGS } from './multitask/sequence-pooling.ts';
 import type { TokenIds } from './token-batch.ts';
 
 /** What a method needs of its backbone: tokenization, fresh models, and weight files for the stage cache. */
@@ -66,6 +67,7 @@ const ngramBackbone: BackboneFactory = async (config, trainTexts) => {
   // Pooling 'tfidf' weighs words by IDFs of the texts a vocabulary may see (source + target train), as the
   // WordPiece vocabulary of a transformer built from scratch.
   const idf = (b.overrides as { pooling?: unknown }).pooling === 'tfidf' ? inverseDocumentFrequency(trainTexts.map((t) => tokenizer.encode(t)), tokenizer.vocabSize, tokenizer.firstWordId) : undefined;
+  if (b.pooling !== 'native') throw new WorkbenchError('CONFIG_INVALID', `the ngram backbone pools with its own masked mean (or backbone.overrides.pooling); backbone.pooling must be 'native', got '${b.pooling}'`, { where: { path: 'backbone.pooling' } });
   const describe = { kind: 'ngram', vocabSize: tokenizer.vocabSize, maxLength: b.maxLength };
   return {
     describe,
@@ -100,14 +102,15 @@ function transformerBackbone(modelType: 'bert' | 'roberta'): BackboneFactory {
       encoderFactory = (seed) => new TransformerEncoder({ ...base, seed });
       describe = { kind: modelType, size: b.size, vocabSize: tokenizer.vocabSize, layers: base.numLayers, hidden: base.hiddenSize, heads: base.numHeads, maxLength: b.maxLength };
     }
+    const pooling = b.pooling === 'native' ? undefined : SEQUENCE_POOLINGS.get(b.pooling, { path: 'backbone.pooling' });
     return {
-      describe,
+      describe: { ...describe, pooling: b.pooling },
       tokenize: (texts) => texts.map((t) => truncateIds(tokenizer.encode(t, { maxLength: b.maxLength, truncation: true }).inputIds, b.maxLength)),
       createModel: (numLabels, seed) => {
         const encoder = encoderFactory(seed);
-        return new MultiLabelClassifier(encoder, new MultiLabelHead({ inputSize: encoder.hiddenSize, numLabels, seed: seed + 1 }), tokenizer.padId);
+        return new MultiLabelClassifier(encoder, new MultiLabelHead({ inputSize: encoder.hiddenSize, numLabels, seed: seed + 1 }), tokenizer.padId, pooling);
       },
-        vocabulary: { vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds },
+      vocabulary: { vocabSize: tokenizer.vocabSize, maskId: tokenizer.maskId, padId: tokenizer.padId, specialIds: tokenizer.specialIds },
       save: saveWeights,
       load: loadWeights,
     };

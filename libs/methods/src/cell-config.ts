@@ -36,6 +36,13 @@ export interface BackboneConfig {
    * pushing every logit down through the shared encoder), 'zero' = Hugging Face's initialisation.
    */
   headBias: string;
+  /**
+   * How the head reads the hidden states: 'native' (the backbone's own: BERT's dense + tanh pooler on [CLS],
+   * the n-gram encoder's masked mean), 'mean' (masked mean of the hidden states) or 'first' ([CLS] without the
+   * pooler). A from-scratch BERT pooler starts at N(0, 0.02) and starves the backbone of gradient (see
+   * multitask/sequence-pooling.ts), so the from-scratch presets use 'mean'; a checkpoint's trained pooler: 'native'.
+   */
+  pooling: string;
 }
 
 /** One optimisation stage (AdamW with linear decay and global-norm clipping, as the paper). */
@@ -156,7 +163,7 @@ export const DEFAULT_CELL_CONFIG: Defaults<CellConfig> = {
   method: 'dallmi',
   seed: 0,
   scenario: { name: 'keep50', mode: 'per-label', scope: 'split' },
-  backbone: { kind: 'bert', size: 'base', checkpoint: null, maxLength: 128, vocabSize: 8000, overrides: {}, headBias: 'prior' },
+  backbone: { kind: 'bert', size: 'base', checkpoint: null, maxLength: 128, vocabSize: 8000, overrides: {}, headBias: 'prior', pooling: 'native' },
   pretrain: { enabled: false, epochs: 3, lr: 5e-4, batchSize: 32, maskProb: 0.15 },
   source: { lr: 5e-5, epochs: 12, batchSize: 64, weightDecay: 0.01, warmupRatio: 0, clipNorm: 1 },
   target: { lr: 5e-5, epochs: 12, batchSize: 64, weightDecay: 0.01, warmupRatio: 0, clipNorm: 1 },

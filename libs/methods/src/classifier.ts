@@ -1,5 +1,6 @@
 import type { Encoder, Head } from '@workbench/model';
 import { tf } from '@workbench/tensor';
+import type { SequencePooling } from './multitask/sequence-pooling.ts';
 import { disposeBatch, makeTokenBatch, type TokenIds } from './token-batch.ts';
 
 /**
@@ -11,7 +12,14 @@ export class MultiLabelClassifier {
     readonly encoder: Encoder,
     readonly head: Head,
     readonly padId: number,
-  ) {}
+    /** How features are read from the hidden states; absent: the encoder's own `pool`. */
+    readonly pooling?: SequencePooling,
+  ) {
+    this.unused = pooling ? pooling.unusedWeights(encoder) : () => false;
+  }
+
+  /** Encoder weights the pooling leaves out (BERT's pooler under mean pooling): not trained, saved or counted. */
+  private readonly unused: (name: string) => boolean;
 
   get numLabels(): number {
     return this.head.outputSize;
@@ -24,7 +32,7 @@ export class MultiLabelClassifier {
   /** Pooled features from embeddings. */
   featuresFromEmbeddings(embeddings: tf.Tensor3D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
     const hidden = this.encoder.encode(embeddings, mask, { training });
-    return this.encoder.pool(hidden, mask, { training });
+    return this.pooling ? this.pooling.pool(this.encoder, hidden, mask, training) : this.encoder.pool(hidden, mask, { training });
   }
 
   logitsFromFeatures(features: tf.Tensor2D, training: boolean): tf.Tensor2D {
@@ -42,7 +50,7 @@ export class MultiLabelClassifier {
   /** Every trainable weight: `encoder.<name>` and `head.<name>`. */
   variables(): Map<string, tf.Variable> {
     const out = new Map<string, tf.Variable>();
-    for (const [k, v] of this.encoder.variables()) out.set(`encoder.${k}`, v);
+    for (const [k, v] of this.encoder.variables()) if (!this.unused(k)) out.set(`encoder.${k}`, v);
     for (const [k, v] of this.head.variables()) out.set(`head.${k}`, v);
     return out;
   }

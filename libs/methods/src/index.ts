@@ -47,3 +47,4 @@ export { servingLatency, latencyStats, liveTensorBytes, DEFAULT_LATENCY } from '
 export type { LatencyOptions, LatencyResult } from './multitask/serving-latency.ts';
 export { benchMixupOverhead } from './bench-mixup.ts';
 export type { MixupBenchOptions, MixupBenchResult } from './bench-mixup.ts';
+export { SEQUENCE_POOLINGS } from './multitask/sequence-pooling.ts';

@@ -1,5 +1,5 @@
 import { isPlainObject } from '@workbench/core';
-import { BACKBONES, CELL_CONFIG_OPEN_PATHS, DEFAULT_CELL_CONFIG, HEAD_BIASES, METHODS, PRESETS } from '@workbench/methods';
+import { BACKBONES, CELL_CONFIG_OPEN_PATHS, DEFAULT_CELL_CONFIG, HEAD_BIASES, METHODS, PRESETS, SEQUENCE_POOLINGS } from '@workbench/methods';
 
 /** A JSON Schema (draft-07 subset) node. */
 export type JsonSchema = Record<string, unknown>;
@@ -11,6 +11,7 @@ export function enumerations(): Record<string, string[]> {
     preset: PRESETS.names(),
     'backbone.kind': BACKBONES.names(),
     'backbone.headBias': [...HEAD_BIASES],
+    'backbone.pooling': ['native', ...SEQUENCE_POOLINGS.names().filter((n) => n !== 'native')],
     'scenario.mode': ['per-label', 'per-sample'],
     'scenario.scope': ['split', 'chunk1000'],
     'dallmi.loss': ['norm', 'log'],
