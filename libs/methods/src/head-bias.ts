@@ -6,6 +6,17 @@ import type { LabelMatrix } from './label-matrix.ts';
 /** Label rates are clipped to [1e-3, 1 - 1e-3] so an always- or never-present label gets a finite bias. */
 const PRIOR_EPS = 1e-3;
 
+/**
+ * A head's starting bias from label counts over `rows` training rows: each rate clipped to [PRIOR_EPS,
+ * 1 - PRIOR_EPS], then its log-odds log(p / (1 - p)) (sigmoid heads) or its log (softmax heads).
+ */
+export function priorBias(counts: ArrayLike<number>, rows: number, kind: 'log-odds' | 'log' = 'log-odds'): Float32Array {
+  return Float32Array.from(counts, (c) => {
+    const p = Math.min(1 - PRIOR_EPS, Math.max(PRIOR_EPS, c / rows));
+    return kind === 'log-odds' ? Math.log(p / (1 - p)) : Math.log(p);
+  });
+}
+
 /** Sets the head's bias to each label's log-odds in `labels` ('prior'), or leaves it at zero ('zero'). */
 export function initHeadBias(model: MultiLabelClassifier, labels: LabelMatrix, mode: string): void {
   checkHeadBias(mode);
@@ -15,9 +26,5 @@ export function initHeadBias(model: MultiLabelClassifier, labels: LabelMatrix, m
   const L = labels.numLabels;
   const counts = new Float64Array(L);
   for (let i = 0; i < labels.rows; i++) for (let j = 0; j < L; j++) counts[j] += labels.data[i * L + j] as number;
-  const values = Float32Array.from(counts, (c) => {
-    const p = Math.min(1 - PRIOR_EPS, Math.max(PRIOR_EPS, c / labels.rows));
-    return Math.log(p / (1 - p));
-  });
-  tf.tidy(() => bias.assign(tf.tensor1d(values)));
+  tf.tidy(() => bias.assign(tf.tensor1d(priorBias(counts, labels.rows))));
 }

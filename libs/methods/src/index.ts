@@ -48,3 +48,4 @@ export type { LatencyOptions, LatencyResult } from './multitask/serving-latency.
 export { benchMixupOverhead } from './bench-mixup.ts';
 export type { MixupBenchOptions, MixupBenchResult } from './bench-mixup.ts';
 export { SEQUENCE_POOLINGS } from './multitask/sequence-pooling.ts';
+export { initHeadBias, priorBias } from './head-bias.ts';

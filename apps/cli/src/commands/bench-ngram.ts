@@ -17,6 +17,7 @@ import {
   TfidfLogReg,
   trainStep,
 } from '@workbench/model';
+import { priorBias } from '@workbench/methods';
 import { initBackend, tf } from '@workbench/tensor';
 import type { CliCommand } from '../command.ts';
 import { positiveInt } from '../options.ts';
@@ -144,13 +145,9 @@ export const benchNgramCommand: CliCommand = {
         const head = new MultiLabelHead({ inputSize: enc.hiddenSize, numLabels: L, dropout: 0, seed: opts.seed });
         if (opts.headBias === 'prior') {
           // As the methods' stage 1 (backbone.headBias 'prior'): each label starts at its training log-odds.
-          const bias = new Float32Array(L);
-          for (const r of train) for (let j = 0; j < L; j++) bias[j] += (y[r] as Float32Array)[j] as number;
-          for (let j = 0; j < L; j++) {
-            const p = Math.min(1 - 1e-3, Math.max(1e-3, (bias[j] as number) / train.length));
-            bias[j] = Math.log(p / (1 - p));
-          }
-          tf.tidy(() => (head.variables().get('classifier.bias') as tf.Variable).assign(tf.tensor1d(bias)));
+          const counts = new Float64Array(L);
+          for (const r of train) for (let j = 0; j < L; j++) counts[j] += (y[r] as Float32Array)[j] as number;
+          tf.tidy(() => (head.variables().get('classifier.bias') as tf.Variable).assign(tf.tensor1d(priorBias(counts, train.length))));
         }
         const vars = new Map([...enc.variables(), ...head.variables()]);
         const optimizer = new AdamW({ lr: opts.lr, weightDecay: opts.weightDecay });

@@ -1,9 +1,8 @@
 import { tf } from '@workbench/tensor';
+import { priorBias } from '../head-bias.ts';
 import type { MultitaskModel } from './multitask-model.ts';
 import type { ResolvedTask, TaskTargets } from './task-data.ts';
 
-/** Label frequencies are clipped to [EPS, 1 - EPS] so an always- or never-present label gets a finite bias. */
-const EPS = 1e-3;
 
 /**
  * Sets each classification head's output bias to the training labels' prior: log-odds log(p / (1 - p)) per label
@@ -27,10 +26,7 @@ export function initBiasFromPriors(model: MultitaskModel, tasks: readonly Resolv
       else for (let j = 0; j < L; j++) counts[j] += (t.multiHot as Float32Array)[i * L + j] as number;
     });
     if (rows === 0) continue;
-    const bias = Float32Array.from(counts, (c) => {
-      const p = Math.min(1 - EPS, Math.max(EPS, c / rows));
-      return task.type === 'multi-label' ? Math.log(p / (1 - p)) : Math.log(p);
-    });
+    const bias = priorBias(counts, rows, task.type === 'multi-label' ? 'log-odds' : 'log');
     const variable = model.head(task.name).variables().get('classifier.bias') as tf.Variable;
     tf.tidy(() => variable.assign(tf.tensor1d(bias)));
   }
